@@ -1,0 +1,530 @@
+"""The attribution data model.
+
+A Statement is one remark by one speaker (or one organization speaking as a body).
+Each time an outlet prints it, that printing is an Appearance: the outlet's own
+wording, how it attributed the remark and, for second-hand reports, the outlet it
+relayed the remark from. Integrity rules live in the database as constraints so
+that no path (admin, API, fixtures, raw SQL) can break them.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, Q
+from django.db.models.functions import Trim
+from django.db.models.lookups import GreaterThan
+from django.urls import reverse
+
+
+def _no_blank(field: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=GreaterThan(Trim(field), ""), name=f"%(app_label)s_%(class)s_{field}_not_blank"
+    )
+
+
+def _validate_string_list(value: object) -> None:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError("Enter a list of names.")
+
+
+class OrganizationKind(models.TextChoices):
+    GOVERNMENT = "government", "Government"
+    AGENCY = "agency", "Ministry or agency"
+    MILITARY = "military", "Military"
+    DIPLOMATIC_MISSION = "diplomatic_mission", "Diplomatic mission"
+    NGO = "ngo", "NGO or advocacy group"
+    NEWS_OUTLET = "news_outlet", "News outlet"
+    CAMPAIGN = "campaign", "Campaign"
+    OTHER = "other", "Other"
+
+
+class SourceKind(models.TextChoices):
+    ARTICLE = "article", "Article"
+    TRANSCRIPT = "transcript", "Transcript"
+    VIDEO = "video", "Video"
+    OTHER = "other", "Other"
+
+
+class StatementKind(models.TextChoices):
+    DIRECT_QUOTE = "direct_quote", "Direct quote"
+    PARTIAL_QUOTE = "partial_quote", "Partial quote"
+    PARAPHRASE = "paraphrase", "Paraphrase"
+    WRITTEN_STATEMENT = "written_statement", "Written statement"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    VERIFIED = "verified", "Verified"
+    RETRACTED = "retracted", "Retracted"
+
+
+class SlugNaturalKeyManager(models.Manager):
+    """Fixtures refer to slugged rows by slug, so they read well and reload safely."""
+
+    def get_by_natural_key(self, slug: str) -> models.Model:
+        return self.get(slug=slug)
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [_no_blank("name"), _no_blank("slug")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Organization(models.Model):
+    Kind = OrganizationKind
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    country = models.CharField(max_length=100, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[_validate_string_list],
+        help_text='Other names, one per line (e.g. "Pentagon" for the Department of Defense).',
+    )
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            _no_blank("name"),
+            _no_blank("slug"),
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganizationKind.values), name="quotes_organization_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="quotes_organization_not_own_parent"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:quotes_organization_change", args=[self.pk])
+
+    def ancestors(self) -> list[Organization]:
+        """Parents from the nearest up; stops on a cycle rather than looping."""
+        chain: list[Organization] = []
+        node = self.parent
+        while node is not None and node not in chain and node != self:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    def clean(self) -> None:
+        if self.parent_id and (self.parent == self or self in self.parent.ancestors()):
+            raise ValidationError({"parent": "An organization cannot be its own ancestor."})
+
+
+class SpeakerQuerySet(models.QuerySet):
+    def with_statement_count(self) -> SpeakerQuerySet:
+        """Annotate `statement_count`, the number of statements credited to each speaker."""
+        return self.annotate(statement_count=Count("statements", distinct=True))
+
+
+class SpeakerManager(SlugNaturalKeyManager.from_queryset(SpeakerQuerySet)):
+    pass
+
+
+class Speaker(models.Model):
+    """A named person, or an anonymous source as one outlet described them.
+
+    The same unnamed source quoted several times in one article is one speaker;
+    "a U.S. official" in two articles is two speakers unless reporting shows otherwise.
+    """
+
+    name = models.CharField(
+        max_length=200, help_text='Display name: "Lloyd Austin", or "U.S. official" for a source.'
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[_validate_string_list],
+        help_text="Other spellings, one per line, including misspellings an outlet printed.",
+    )
+    description = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Who they are; for an anonymous source, how the outlet described them.",
+    )
+    is_anonymous = models.BooleanField(default=False)
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="anonymous_speakers",
+        help_text="For an anonymous source: the organization the outlet ties them to.",
+    )
+    country = models.CharField(
+        max_length=100, blank=True, help_text="For an anonymous source: the country given."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SpeakerManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            _no_blank("name"),
+            _no_blank("slug"),
+            models.CheckConstraint(
+                condition=Q(is_anonymous=False) | Q(description__gt=""),
+                name="quotes_speaker_anonymous_has_description",
+            ),
+        ]
+        indexes = [models.Index(fields=["is_anonymous"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Affiliation(models.Model):
+    """A role a speaker held in an organization, optionally bounded in time."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="affiliations")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="affiliations"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    start_on = models.DateField(null=True, blank=True)
+    end_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["speaker", "-start_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_on__isnull=True)
+                | Q(end_on__isnull=True)
+                | Q(end_on__gte=F("start_on")),
+                name="quotes_affiliation_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["speaker", "organization", "title", "start_on"],
+                name="quotes_affiliation_unique_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        role = f"{self.title}, {self.organization}" if self.title else str(self.organization)
+        return f"{self.speaker}: {role}"
+
+
+class Source(models.Model):
+    """Where statements were printed: an article, later perhaps a transcript or a video."""
+
+    Kind = SourceKind
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    outlet = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sources",
+        limit_choices_to={"kind": OrganizationKind.NEWS_OUTLET},
+        help_text="Leave empty when the text does not establish the outlet.",
+    )
+    title = models.CharField(max_length=500)
+    url = models.URLField("URL", max_length=2000, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    authors = models.JSONField(
+        default=list, blank=True, validators=[_validate_string_list], help_text="One per line."
+    )
+    language = models.CharField(max_length=20, default="en", help_text="BCP 47 code, e.g. en.")
+    text = models.TextField(help_text="The full text as received, kept for provenance.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            _no_blank("title"),
+            models.CheckConstraint(
+                condition=Q(kind__in=SourceKind.values), name="quotes_source_kind_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["url"], condition=Q(url__gt=""), name="quotes_source_unique_url"
+            ),
+        ]
+        indexes = [models.Index(fields=["published_on"])]
+
+    def __str__(self) -> str:
+        outlet = self.outlet.name if self.outlet_id else "Unknown outlet"
+        return f"{self.title} ({outlet})"
+
+
+class StatementQuerySet(models.QuerySet):
+    def published(self) -> StatementQuerySet:
+        """Statements the public may see: verified ones only."""
+        return self.filter(status=Statement.Status.VERIFIED)
+
+    def by_speaker(self, speaker: Speaker) -> StatementQuerySet:
+        return self.filter(speaker=speaker)
+
+    def with_appearance_count(self) -> StatementQuerySet:
+        """Annotate `appearance_count`, how many times outlets printed each statement."""
+        return self.annotate(appearance_count=Count("appearances", distinct=True))
+
+
+class Statement(models.Model):
+    Kind = StatementKind
+
+    Precision = DatePrecision
+
+    Status = ReviewStatus
+
+    text = models.TextField(help_text="Canonical text: the fullest faithful wording.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    speaker = models.ForeignKey(
+        Speaker,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        help_text="Empty when an organization spoke as a body.",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        help_text="The organization the speaker spoke for (or that spoke itself).",
+    )
+    speaker_title = models.CharField(
+        max_length=200, blank=True, help_text="The speaker's title at the time."
+    )
+    said_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For month precision the first of the month; for year precision 1 January.",
+    )
+    said_on_precision = models.CharField(
+        "date precision", max_length=10, choices=Precision.choices, default=Precision.UNKNOWN
+    )
+    setting = models.CharField(
+        max_length=300, blank=True, help_text='e.g. "told reporters during a visit to Laos".'
+    )
+    location = models.CharField(max_length=200, blank=True)
+    anonymity_reason = models.CharField(
+        max_length=500, blank=True, help_text="The reason for anonymity as the outlet gave it."
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="statements")
+    in_response_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="verified_statements",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField("curator notes", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-said_on", "-id"]
+        constraints = [
+            _no_blank("text"),
+            models.CheckConstraint(
+                condition=Q(kind__in=StatementKind.values), name="quotes_statement_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReviewStatus.values),
+                name="quotes_statement_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(speaker__isnull=False) | Q(organization__isnull=False),
+                name="quotes_statement_has_speaker_or_organization",
+            ),
+            models.CheckConstraint(
+                condition=(Q(said_on__isnull=True) & Q(said_on_precision="unknown"))
+                | (Q(said_on__isnull=False) & Q(said_on_precision="day"))
+                | (Q(said_on__isnull=False) & Q(said_on_precision="month") & Q(said_on__day=1))
+                | (
+                    Q(said_on__isnull=False)
+                    & Q(said_on_precision="year")
+                    & Q(said_on__month=1)
+                    & Q(said_on__day=1)
+                ),
+                name="quotes_statement_date_matches_precision",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="verified")
+                | (Q(verified_by__isnull=False) & Q(verified_at__isnull=False)),
+                name="quotes_statement_verified_has_who_and_when",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-said_on", "-id"]),
+            models.Index(fields=["speaker", "-said_on"]),
+            models.Index(fields=["organization", "-said_on"]),
+            models.Index(fields=["kind"]),
+        ]
+
+    def __str__(self) -> str:
+        who = self.speaker or self.organization
+        text = self.text if len(self.text) <= 80 else self.text[:79] + "…"
+        return f"{who}: “{text}”"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:quotes_statement_change", args=[self.pk])
+
+    @property
+    def credited_to(self) -> Speaker | Organization | None:
+        return self.speaker or self.organization
+
+    @property
+    def said_on_display(self) -> str:
+        """The date as precisely as it is known: "20 Nov 2024", "Jun 2022", "2020"."""
+        if self.said_on is None:
+            return "unknown"
+        formats = {self.Precision.MONTH: "%b %Y", self.Precision.YEAR: "%Y"}
+        return self.said_on.strftime(formats.get(self.said_on_precision, "%-d %b %Y"))
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.speaker_id is None and self.organization_id is None:
+            errors["speaker"] = "Credit the statement to a speaker or an organization."
+        errors.update(date_precision_errors(self.said_on, self.said_on_precision))
+        if self.pk and self.in_response_to_id == self.pk:
+            errors["in_response_to"] = "A statement cannot respond to itself."
+        if errors:
+            raise ValidationError(errors)
+
+
+def date_precision_errors(said_on: datetime.date | None, precision: str) -> dict[str, str]:
+    """Why a date and its precision disagree, keyed by field; empty when they agree."""
+    P = DatePrecision
+    if said_on is None:
+        if precision != P.UNKNOWN:
+            return {"said_on": f"Give the date, or set the precision to unknown ({precision})."}
+        return {}
+    if precision == P.UNKNOWN:
+        return {"said_on_precision": "A dated statement needs a precision: day, month or year."}
+    if precision == P.MONTH and said_on.day != 1:
+        return {"said_on": "With month precision, use the first day of the month."}
+    if precision == P.YEAR and (said_on.month, said_on.day) != (1, 1):
+        return {"said_on": "With year precision, use 1 January of the year."}
+    return {}
+
+
+class Appearance(models.Model):
+    """One statement as printed in one source, in that source's exact words."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="appearances")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="appearances")
+    quoted_text = models.TextField(
+        "wording", help_text="Verbatim, as printed: never correct an outlet's wording."
+    )
+    attribution = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text='How the source credited it, as printed: "one US official told the Post".',
+    )
+    via = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="relayed_appearances",
+        limit_choices_to={"kind": OrganizationKind.NEWS_OUTLET},
+        help_text="For a second-hand report, the outlet it was relayed from.",
+    )
+    offset = models.PositiveIntegerField(
+        help_text="Character offset of the wording in the source's full text."
+    )
+
+    class Meta:
+        ordering = ["source__published_on", "source_id", "offset"]
+        constraints = [
+            _no_blank("quoted_text"),
+            models.UniqueConstraint(
+                fields=["statement", "source", "offset"],
+                name="quotes_appearance_unique_statement_source_offset",
+            ),
+        ]
+        indexes = [models.Index(fields=["source", "offset"]), models.Index(fields=["via"])]
+
+    def __str__(self) -> str:
+        return f"{self.source.title} @ {self.offset}"
+
+    @property
+    def end_offset(self) -> int:
+        return self.offset + len(self.quoted_text)
+
+    def wording_in_source(self) -> bool:
+        """Whether the source's text carries this wording at `offset`, ignoring whitespace."""
+        return wording_matches(self.source.text, self.offset, self.quoted_text)
+
+
+def wording_matches(text: str, offset: int, wording: str) -> bool:
+    """True when `wording` occurs in `text` at `offset`, allowing whitespace differences.
+
+    Runs of whitespace on either side compare equal, so an outlet's line breaks or
+    doubled spaces inside a quote do not count as a different wording.
+    """
+    if offset < 0 or offset > len(text):
+        return False
+    words = wording.split()
+    if not words or text[offset : offset + 1].isspace():
+        return False
+    position = offset
+    for index, word in enumerate(words):
+        if index:
+            gap_end = position
+            while gap_end < len(text) and text[gap_end].isspace():
+                gap_end += 1
+            if gap_end == position:
+                return False
+            position = gap_end
+        if text[position : position + len(word)] != word:
+            return False
+        position += len(word)
+    return True
