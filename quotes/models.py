@@ -10,6 +10,7 @@ that no path (admin, API, fixtures, raw SQL) can break them.
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -130,11 +131,11 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
     def get_absolute_url(self) -> str:
         return reverse("admin:quotes_organization_change", args=[self.pk])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
 
     def ancestors(self) -> list[Organization]:
         """Parents from the nearest up; stops on a cycle rather than looping."""
@@ -503,28 +504,34 @@ class Appearance(models.Model):
         """Whether the source's text carries this wording at `offset`, ignoring whitespace."""
         return wording_matches(self.source.text, self.offset, self.quoted_text)
 
+    def clean(self) -> None:
+        if self.source_id is None or self.offset is None or not self.quoted_text:
+            return
+        if not self.wording_in_source():
+            found = locate_wording(self.source.text, self.quoted_text)
+            hint = f" It occurs at offset {found}." if found is not None else ""
+            raise ValidationError(
+                {"offset": f"The source's text does not carry this wording at {self.offset}.{hint}"}
+            )
+
+
+def _wording_pattern(wording: str) -> re.Pattern[str] | None:
+    # Runs of whitespace compare equal, so an outlet's line breaks or doubled spaces
+    # inside a quote do not count as a different wording.
+    words = wording.split()
+    if not words:
+        return None
+    return re.compile(r"\s+".join(re.escape(word) for word in words))
+
 
 def wording_matches(text: str, offset: int, wording: str) -> bool:
-    """True when `wording` occurs in `text` at `offset`, allowing whitespace differences.
+    """True when `wording` occurs in `text` at `offset`, allowing whitespace differences."""
+    pattern = _wording_pattern(wording)
+    return bool(pattern and 0 <= offset <= len(text) and pattern.match(text, offset))
 
-    Runs of whitespace on either side compare equal, so an outlet's line breaks or
-    doubled spaces inside a quote do not count as a different wording.
-    """
-    if offset < 0 or offset > len(text):
-        return False
-    words = wording.split()
-    if not words or text[offset : offset + 1].isspace():
-        return False
-    position = offset
-    for index, word in enumerate(words):
-        if index:
-            gap_end = position
-            while gap_end < len(text) and text[gap_end].isspace():
-                gap_end += 1
-            if gap_end == position:
-                return False
-            position = gap_end
-        if text[position : position + len(word)] != word:
-            return False
-        position += len(word)
-    return True
+
+def locate_wording(text: str, wording: str, start: int = 0) -> int | None:
+    """The first offset at or after `start` where `wording` occurs, whitespace-tolerant."""
+    pattern = _wording_pattern(wording)
+    match = pattern.search(text, start) if pattern else None
+    return match.start() if match else None

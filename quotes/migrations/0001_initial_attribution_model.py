@@ -3,13 +3,13 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.db.models.lookups
-import quotes.models
 from django.conf import settings
 from django.db import migrations, models
 
+import quotes.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,244 +18,689 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('government', 'Government'), ('agency', 'Ministry or agency'), ('military', 'Military'), ('diplomatic_mission', 'Diplomatic mission'), ('ngo', 'NGO or advocacy group'), ('news_outlet', 'News outlet'), ('campaign', 'Campaign'), ('other', 'Other')], default='other', max_length=20)),
-                ('country', models.CharField(blank=True, max_length=100)),
-                ('aliases', models.JSONField(blank=True, default=list, help_text='Other names, one per line (e.g. "Pentagon" for the Department of Defense).', validators=[quotes.models._validate_string_list])),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='quotes.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("government", "Government"),
+                            ("agency", "Ministry or agency"),
+                            ("military", "Military"),
+                            ("diplomatic_mission", "Diplomatic mission"),
+                            ("ngo", "NGO or advocacy group"),
+                            ("news_outlet", "News outlet"),
+                            ("campaign", "Campaign"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                ("country", models.CharField(blank=True, max_length=100)),
+                (
+                    "aliases",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Other names, one per line (e.g. "Pentagon" for the Department of Defense).',
+                        validators=[quotes.models._validate_string_list],
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="quotes.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('article', 'Article'), ('transcript', 'Transcript'), ('video', 'Video'), ('other', 'Other')], default='article', max_length=20)),
-                ('title', models.CharField(max_length=500)),
-                ('url', models.URLField(blank=True, max_length=2000, verbose_name='URL')),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('authors', models.JSONField(blank=True, default=list, help_text='One per line.', validators=[quotes.models._validate_string_list])),
-                ('language', models.CharField(default='en', help_text='BCP 47 code, e.g. en.', max_length=20)),
-                ('text', models.TextField(help_text='The full text as received, kept for provenance.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('outlet', models.ForeignKey(blank=True, help_text='Leave empty when the text does not establish the outlet.', limit_choices_to={'kind': 'news_outlet'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sources', to='quotes.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("article", "Article"),
+                            ("transcript", "Transcript"),
+                            ("video", "Video"),
+                            ("other", "Other"),
+                        ],
+                        default="article",
+                        max_length=20,
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                ("url", models.URLField(blank=True, max_length=2000, verbose_name="URL")),
+                ("published_on", models.DateField(blank=True, null=True)),
+                (
+                    "authors",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="One per line.",
+                        validators=[quotes.models._validate_string_list],
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        default="en", help_text="BCP 47 code, e.g. en.", max_length=20
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(help_text="The full text as received, kept for provenance."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "outlet",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty when the text does not establish the outlet.",
+                        limit_choices_to={"kind": "news_outlet"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sources",
+                        to="quotes.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_on', 'title'],
+                "ordering": ["-published_on", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Speaker',
+            name="Speaker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Display name: "Lloyd Austin", or "U.S. official" for a source.', max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('aliases', models.JSONField(blank=True, default=list, help_text='Other spellings, one per line, including misspellings an outlet printed.', validators=[quotes.models._validate_string_list])),
-                ('description', models.CharField(blank=True, help_text='Who they are; for an anonymous source, how the outlet described them.', max_length=300)),
-                ('is_anonymous', models.BooleanField(default=False)),
-                ('country', models.CharField(blank=True, help_text='For an anonymous source: the country given.', max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organization', models.ForeignKey(blank=True, help_text='For an anonymous source: the organization the outlet ties them to.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='anonymous_speakers', to='quotes.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text='Display name: "Lloyd Austin", or "U.S. official" for a source.',
+                        max_length=200,
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                (
+                    "aliases",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Other spellings, one per line, including misspellings an outlet printed.",
+                        validators=[quotes.models._validate_string_list],
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who they are; for an anonymous source, how the outlet described them.",
+                        max_length=300,
+                    ),
+                ),
+                ("is_anonymous", models.BooleanField(default=False)),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True,
+                        help_text="For an anonymous source: the country given.",
+                        max_length=100,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For an anonymous source: the organization the outlet ties them to.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="anonymous_speakers",
+                        to="quotes.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Affiliation',
+            name="Affiliation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=200)),
-                ('start_on', models.DateField(blank=True, null=True)),
-                ('end_on', models.DateField(blank=True, null=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='affiliations', to='quotes.organization')),
-                ('speaker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='affiliations', to='quotes.speaker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=200)),
+                ("start_on", models.DateField(blank=True, null=True)),
+                ("end_on", models.DateField(blank=True, null=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="affiliations",
+                        to="quotes.organization",
+                    ),
+                ),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="affiliations",
+                        to="quotes.speaker",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['speaker', '-start_on', 'title'],
+                "ordering": ["speaker", "-start_on", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Statement',
+            name="Statement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(help_text='Canonical text: the fullest faithful wording.')),
-                ('kind', models.CharField(choices=[('direct_quote', 'Direct quote'), ('partial_quote', 'Partial quote'), ('paraphrase', 'Paraphrase'), ('written_statement', 'Written statement')], max_length=20)),
-                ('speaker_title', models.CharField(blank=True, help_text="The speaker's title at the time.", max_length=200)),
-                ('said_on', models.DateField(blank=True, help_text='For month precision the first of the month; for year precision 1 January.', null=True)),
-                ('said_on_precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year'), ('unknown', 'Unknown')], default='unknown', max_length=10, verbose_name='date precision')),
-                ('setting', models.CharField(blank=True, help_text='e.g. "told reporters during a visit to Laos".', max_length=300)),
-                ('location', models.CharField(blank=True, max_length=200)),
-                ('anonymity_reason', models.CharField(blank=True, help_text='The reason for anonymity as the outlet gave it.', max_length=500)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('verified', 'Verified'), ('retracted', 'Retracted')], default='draft', max_length=10)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('notes', models.TextField(blank=True, verbose_name='curator notes')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('in_response_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='quotes.statement')),
-                ('organization', models.ForeignKey(blank=True, help_text='The organization the speaker spoke for (or that spoke itself).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='quotes.organization')),
-                ('speaker', models.ForeignKey(blank=True, help_text='Empty when an organization spoke as a body.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='quotes.speaker')),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='verified_statements', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(help_text="Canonical text: the fullest faithful wording."),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("direct_quote", "Direct quote"),
+                            ("partial_quote", "Partial quote"),
+                            ("paraphrase", "Paraphrase"),
+                            ("written_statement", "Written statement"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "speaker_title",
+                    models.CharField(
+                        blank=True, help_text="The speaker's title at the time.", max_length=200
+                    ),
+                ),
+                (
+                    "said_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="For month precision the first of the month; for year precision 1 January.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "said_on_precision",
+                    models.CharField(
+                        choices=[
+                            ("day", "Day"),
+                            ("month", "Month"),
+                            ("year", "Year"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="date precision",
+                    ),
+                ),
+                (
+                    "setting",
+                    models.CharField(
+                        blank=True,
+                        help_text='e.g. "told reporters during a visit to Laos".',
+                        max_length=300,
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=200)),
+                (
+                    "anonymity_reason",
+                    models.CharField(
+                        blank=True,
+                        help_text="The reason for anonymity as the outlet gave it.",
+                        max_length=500,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("verified", "Verified"),
+                            ("retracted", "Retracted"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("notes", models.TextField(blank=True, verbose_name="curator notes")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "in_response_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="quotes.statement",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The organization the speaker spoke for (or that spoke itself).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statements",
+                        to="quotes.organization",
+                    ),
+                ),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when an organization spoke as a body.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statements",
+                        to="quotes.speaker",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="verified_statements",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-said_on', '-id'],
+                "ordering": ["-said_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Appearance',
+            name="Appearance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quoted_text', models.TextField(help_text="Verbatim, as printed: never correct an outlet's wording.", verbose_name='wording')),
-                ('attribution', models.CharField(blank=True, help_text='How the source credited it, as printed: "one US official told the Post".', max_length=500)),
-                ('offset', models.PositiveIntegerField(help_text="Character offset of the wording in the source's full text.")),
-                ('via', models.ForeignKey(blank=True, help_text='For a second-hand report, the outlet it was relayed from.', limit_choices_to={'kind': 'news_outlet'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='relayed_appearances', to='quotes.organization')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appearances', to='quotes.source')),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appearances', to='quotes.statement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "quoted_text",
+                    models.TextField(
+                        help_text="Verbatim, as printed: never correct an outlet's wording.",
+                        verbose_name="wording",
+                    ),
+                ),
+                (
+                    "attribution",
+                    models.CharField(
+                        blank=True,
+                        help_text='How the source credited it, as printed: "one US official told the Post".',
+                        max_length=500,
+                    ),
+                ),
+                (
+                    "offset",
+                    models.PositiveIntegerField(
+                        help_text="Character offset of the wording in the source's full text."
+                    ),
+                ),
+                (
+                    "via",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For a second-hand report, the outlet it was relayed from.",
+                        limit_choices_to={"kind": "news_outlet"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="relayed_appearances",
+                        to="quotes.organization",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appearances",
+                        to="quotes.source",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appearances",
+                        to="quotes.statement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['source__published_on', 'source_id', 'offset'],
+                "ordering": ["source__published_on", "source_id", "offset"],
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('description', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=django.db.models.lookups.GreaterThan(django.db.models.functions.text.Trim('name'), ''), name='quotes_topic_name_not_blank'), models.CheckConstraint(condition=django.db.models.lookups.GreaterThan(django.db.models.functions.text.Trim('slug'), ''), name='quotes_topic_slug_not_blank')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=django.db.models.lookups.GreaterThan(
+                            django.db.models.functions.text.Trim("name"), ""
+                        ),
+                        name="quotes_topic_name_not_blank",
+                    ),
+                    models.CheckConstraint(
+                        condition=django.db.models.lookups.GreaterThan(
+                            django.db.models.functions.text.Trim("slug"), ""
+                        ),
+                        name="quotes_topic_slug_not_blank",
+                    ),
+                ],
             },
         ),
         migrations.AddField(
-            model_name='statement',
-            name='topics',
-            field=models.ManyToManyField(blank=True, related_name='statements', to='quotes.topic'),
+            model_name="statement",
+            name="topics",
+            field=models.ManyToManyField(blank=True, related_name="statements", to="quotes.topic"),
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['kind', 'name'], name='quotes_orga_kind_145d80_idx'),
+            model_name="organization",
+            index=models.Index(fields=["kind", "name"], name="quotes_orga_kind_145d80_idx"),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.GreaterThan(django.db.models.functions.text.Trim('name'), ''), name='quotes_organization_name_not_blank'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.GreaterThan(
+                    django.db.models.functions.text.Trim("name"), ""
+                ),
+                name="quotes_organization_name_not_blank",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.GreaterThan(django.db.models.functions.text.Trim('slug'), ''), name='quotes_organization_slug_not_blank'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.GreaterThan(
+                    django.db.models.functions.text.Trim("slug"), ""
+                ),
+                name="quotes_organization_slug_not_blank",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['government', 'agency', 'military', 'diplomatic_mission', 'ngo', 'news_outlet', 'campaign', 'other'])), name='quotes_organization_kind_valid'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "government",
+                            "agency",
+                            "military",
+                            "diplomatic_mission",
+                            "ngo",
+                            "news_outlet",
+                            "campaign",
+                            "other",
+                        ],
+                    )
+                ),
+                name="quotes_organization_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='quotes_organization_not_own_parent'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("pk")), _negated=True),
+                name="quotes_organization_not_own_parent",
+            ),
         ),
         migrations.AddIndex(
-            model_name='source',
-            index=models.Index(fields=['published_on'], name='quotes_sour_publish_888b02_idx'),
+            model_name="source",
+            index=models.Index(fields=["published_on"], name="quotes_sour_publish_888b02_idx"),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.GreaterThan(django.db.models.functions.text.Trim('title'), ''), name='quotes_source_title_not_blank'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.GreaterThan(
+                    django.db.models.functions.text.Trim("title"), ""
+                ),
+                name="quotes_source_title_not_blank",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['article', 'transcript', 'video', 'other'])), name='quotes_source_kind_valid'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["article", "transcript", "video", "other"])),
+                name="quotes_source_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.UniqueConstraint(condition=models.Q(('url__gt', '')), fields=('url',), name='quotes_source_unique_url'),
+            model_name="source",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("url__gt", "")),
+                fields=("url",),
+                name="quotes_source_unique_url",
+            ),
         ),
         migrations.AddIndex(
-            model_name='speaker',
-            index=models.Index(fields=['is_anonymous'], name='quotes_spea_is_anon_8829ef_idx'),
+            model_name="speaker",
+            index=models.Index(fields=["is_anonymous"], name="quotes_spea_is_anon_8829ef_idx"),
         ),
         migrations.AddConstraint(
-            model_name='speaker',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.GreaterThan(django.db.models.functions.text.Trim('name'), ''), name='quotes_speaker_name_not_blank'),
+            model_name="speaker",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.GreaterThan(
+                    django.db.models.functions.text.Trim("name"), ""
+                ),
+                name="quotes_speaker_name_not_blank",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='speaker',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.GreaterThan(django.db.models.functions.text.Trim('slug'), ''), name='quotes_speaker_slug_not_blank'),
+            model_name="speaker",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.GreaterThan(
+                    django.db.models.functions.text.Trim("slug"), ""
+                ),
+                name="quotes_speaker_slug_not_blank",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='speaker',
-            constraint=models.CheckConstraint(condition=models.Q(('is_anonymous', False), ('description__gt', ''), _connector='OR'), name='quotes_speaker_anonymous_has_description'),
+            model_name="speaker",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("is_anonymous", False), ("description__gt", ""), _connector="OR"
+                ),
+                name="quotes_speaker_anonymous_has_description",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='affiliation',
-            constraint=models.CheckConstraint(condition=models.Q(('start_on__isnull', True), ('end_on__isnull', True), ('end_on__gte', models.F('start_on')), _connector='OR'), name='quotes_affiliation_ends_after_start'),
+            model_name="affiliation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_on__isnull", True),
+                    ("end_on__isnull", True),
+                    ("end_on__gte", models.F("start_on")),
+                    _connector="OR",
+                ),
+                name="quotes_affiliation_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='affiliation',
-            constraint=models.UniqueConstraint(fields=('speaker', 'organization', 'title', 'start_on'), name='quotes_affiliation_unique_role'),
+            model_name="affiliation",
+            constraint=models.UniqueConstraint(
+                fields=("speaker", "organization", "title", "start_on"),
+                name="quotes_affiliation_unique_role",
+            ),
         ),
         migrations.AddIndex(
-            model_name='appearance',
-            index=models.Index(fields=['source', 'offset'], name='quotes_appe_source__3e2a68_idx'),
+            model_name="appearance",
+            index=models.Index(fields=["source", "offset"], name="quotes_appe_source__3e2a68_idx"),
         ),
         migrations.AddIndex(
-            model_name='appearance',
-            index=models.Index(fields=['via'], name='quotes_appe_via_id_086beb_idx'),
+            model_name="appearance",
+            index=models.Index(fields=["via"], name="quotes_appe_via_id_086beb_idx"),
         ),
         migrations.AddConstraint(
-            model_name='appearance',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.GreaterThan(django.db.models.functions.text.Trim('quoted_text'), ''), name='quotes_appearance_quoted_text_not_blank'),
+            model_name="appearance",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.GreaterThan(
+                    django.db.models.functions.text.Trim("quoted_text"), ""
+                ),
+                name="quotes_appearance_quoted_text_not_blank",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appearance',
-            constraint=models.UniqueConstraint(fields=('statement', 'source', 'offset'), name='quotes_appearance_unique_statement_source_offset'),
+            model_name="appearance",
+            constraint=models.UniqueConstraint(
+                fields=("statement", "source", "offset"),
+                name="quotes_appearance_unique_statement_source_offset",
+            ),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['status', '-said_on', '-id'], name='quotes_stat_status_cbb0b7_idx'),
+            model_name="statement",
+            index=models.Index(
+                fields=["status", "-said_on", "-id"], name="quotes_stat_status_cbb0b7_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['speaker', '-said_on'], name='quotes_stat_speaker_2ef02c_idx'),
+            model_name="statement",
+            index=models.Index(
+                fields=["speaker", "-said_on"], name="quotes_stat_speaker_2ef02c_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['organization', '-said_on'], name='quotes_stat_organiz_fdad8c_idx'),
+            model_name="statement",
+            index=models.Index(
+                fields=["organization", "-said_on"], name="quotes_stat_organiz_fdad8c_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['kind'], name='quotes_stat_kind_776618_idx'),
+            model_name="statement",
+            index=models.Index(fields=["kind"], name="quotes_stat_kind_776618_idx"),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.GreaterThan(django.db.models.functions.text.Trim('text'), ''), name='quotes_statement_text_not_blank'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.GreaterThan(
+                    django.db.models.functions.text.Trim("text"), ""
+                ),
+                name="quotes_statement_text_not_blank",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['direct_quote', 'partial_quote', 'paraphrase', 'written_statement'])), name='quotes_statement_kind_valid'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        ["direct_quote", "partial_quote", "paraphrase", "written_statement"],
+                    )
+                ),
+                name="quotes_statement_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'verified', 'retracted'])), name='quotes_statement_status_valid'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "verified", "retracted"])),
+                name="quotes_statement_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('speaker__isnull', False), ('organization__isnull', False), _connector='OR'), name='quotes_statement_has_speaker_or_organization'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("speaker__isnull", False), ("organization__isnull", False), _connector="OR"
+                ),
+                name="quotes_statement_has_speaker_or_organization",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('said_on__isnull', True), ('said_on_precision', 'unknown')), models.Q(('said_on__isnull', False), ('said_on_precision', 'day')), models.Q(('said_on__isnull', False), ('said_on_precision', 'month'), ('said_on__day', 1)), models.Q(('said_on__isnull', False), ('said_on_precision', 'year'), ('said_on__month', 1), ('said_on__day', 1)), _connector='OR'), name='quotes_statement_date_matches_precision'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("said_on__isnull", True), ("said_on_precision", "unknown")),
+                    models.Q(("said_on__isnull", False), ("said_on_precision", "day")),
+                    models.Q(
+                        ("said_on__isnull", False),
+                        ("said_on_precision", "month"),
+                        ("said_on__day", 1),
+                    ),
+                    models.Q(
+                        ("said_on__isnull", False),
+                        ("said_on_precision", "year"),
+                        ("said_on__month", 1),
+                        ("said_on__day", 1),
+                    ),
+                    _connector="OR",
+                ),
+                name="quotes_statement_date_matches_precision",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'verified'), _negated=True), models.Q(('verified_by__isnull', False), ('verified_at__isnull', False)), _connector='OR'), name='quotes_statement_verified_has_who_and_when'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "verified"), _negated=True),
+                    models.Q(("verified_by__isnull", False), ("verified_at__isnull", False)),
+                    _connector="OR",
+                ),
+                name="quotes_statement_verified_has_who_and_when",
+            ),
         ),
     ]

@@ -1,0 +1,232 @@
+"""The curators' admin: find, check and correct who said what, as each outlet printed it."""
+
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from . import services
+from .forms import AppearanceForm, NameListField
+from .models import (
+    Affiliation,
+    Appearance,
+    Organization,
+    Source,
+    Speaker,
+    Statement,
+    Topic,
+)
+
+admin.site.site_header = "Quote and attribution database"
+admin.site.site_title = "Quotes admin"
+admin.site.index_title = "Curation"
+
+# Aliases and authors are JSON lists; curators edit them one name per line.
+NAME_LISTS = {models.JSONField: {"form_class": NameListField}}
+# A URL pasted without a scheme is almost always an https one.
+SOURCE_FIELDS = {**NAME_LISTS, models.URLField: {"assume_scheme": "https"}}
+
+
+class AppearanceInline(admin.StackedInline):
+    model = Appearance
+    form = AppearanceForm
+    extra = 0
+    autocomplete_fields = ["source", "via"]
+    fields = [("source", "offset"), "quoted_text", ("attribution", "via")]
+
+
+class SourceAppearanceInline(AppearanceInline):
+    autocomplete_fields = ["statement", "via"]
+    fields = [("statement", "offset"), "quoted_text", ("attribution", "via")]
+
+
+class AffiliationInline(admin.TabularInline):
+    model = Affiliation
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+class OutletFilter(admin.SimpleListFilter):
+    """Statements printed by one outlet (in any of their appearances)."""
+
+    title = "outlet"
+    parameter_name = "outlet"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        outlets = Organization.objects.filter(kind=Organization.Kind.NEWS_OUTLET)
+        return [(str(outlet.pk), outlet.name) for outlet in outlets]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if not self.value():
+            return queryset
+        # EXISTS rather than a join, so a statement printed twice is listed once.
+        printed = Appearance.objects.filter(statement=OuterRef("pk"), source__outlet=self.value())
+        return queryset.filter(Exists(printed))
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    list_display = [
+        "short_text",
+        "credited_to",
+        "kind",
+        "said_on_display",
+        "status",
+        "appearance_count",
+    ]
+    list_display_links = ["short_text"]
+    list_filter = [
+        "kind",
+        "status",
+        ("speaker__is_anonymous", admin.BooleanFieldListFilter),
+        ("organization", admin.RelatedOnlyFieldListFilter),
+        OutletFilter,
+        "topics",
+        "said_on",
+        "said_on_precision",
+    ]
+    date_hierarchy = "said_on"
+    search_fields = [
+        "text",
+        "appearances__quoted_text",
+        "speaker__name",
+        "speaker__aliases",
+        "organization__name",
+    ]
+    list_select_related = ["speaker", "organization"]
+    autocomplete_fields = ["speaker", "organization", "topics", "in_response_to"]
+    readonly_fields = ["verified_by", "verified_at", "created_at", "updated_at", "wordings"]
+    inlines = [AppearanceInline]
+    actions = ["mark_verified"]
+    fieldsets = [
+        (None, {"fields": ["text", "kind", "wordings"]}),
+        ("Who", {"fields": ["speaker", "organization", "speaker_title", "anonymity_reason"]}),
+        (
+            "When and where",
+            {"fields": [("said_on", "said_on_precision"), "setting", "location"]},
+        ),
+        ("Context", {"fields": ["topics", "in_response_to"]}),
+        ("Review", {"fields": ["status", "verified_by", "verified_at", "notes"]}),
+        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Statement]:
+        return super().get_queryset(request).with_appearance_count()
+
+    @admin.display(description="statement", ordering="text")
+    def short_text(self, statement: Statement) -> str:
+        return statement.text if len(statement.text) <= 100 else statement.text[:99] + "…"
+
+    @admin.display(description="credited to", ordering="speaker__name")
+    def credited_to(self, statement: Statement) -> str:
+        return str(statement.credited_to)
+
+    @admin.display(description="said on", ordering="said_on")
+    def said_on_display(self, statement: Statement) -> str:
+        return statement.said_on_display
+
+    @admin.display(description="appearances", ordering="appearance_count")
+    def appearance_count(self, statement: Statement) -> int:
+        return statement.appearance_count
+
+    @admin.display(description="wording in each source")
+    def wordings(self, statement: Statement) -> SafeString:
+        if statement.pk is None:
+            return render_to_string("admin/quotes/wordings.html", {"appearances": []})
+        appearances = statement.appearances.select_related("source__outlet", "via")
+        return render_to_string(
+            "admin/quotes/wordings.html", {"statement": statement, "appearances": appearances}
+        )
+
+    @admin.action(description="Mark selected statements verified", permissions=["change"])
+    def mark_verified(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
+        changed = services.statement_verify(statements=queryset, by=request.user)
+        self.message_user(request, f"{changed} statement(s) marked verified.", messages.SUCCESS)
+
+
+@admin.register(Appearance)
+class AppearanceAdmin(admin.ModelAdmin):
+    form = AppearanceForm
+    list_display = ["statement", "source", "offset", "attribution", "via", "wording_found"]
+    list_filter = [("source__outlet", admin.RelatedOnlyFieldListFilter), "via"]
+    search_fields = ["quoted_text", "attribution", "source__title"]
+    list_select_related = ["statement__speaker", "statement__organization", "source__outlet", "via"]
+    autocomplete_fields = ["statement", "source", "via"]
+
+    @admin.display(description="found at offset", boolean=True)
+    def wording_found(self, appearance: Appearance) -> bool:
+        return appearance.wording_in_source()
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "outlet", "published_on", "url", "appearance_count"]
+    list_filter = [("outlet", admin.RelatedOnlyFieldListFilter), "kind", "published_on"]
+    search_fields = ["title", "url", "authors", "outlet__name"]
+    list_select_related = ["outlet"]
+    autocomplete_fields = ["outlet"]
+    formfield_overrides = SOURCE_FIELDS
+    inlines = [SourceAppearanceInline]
+    date_hierarchy = "published_on"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
+        return super().get_queryset(request).annotate(appearance_count=Count("appearances"))
+
+    @admin.display(description="appearances", ordering="appearance_count")
+    def appearance_count(self, source: Source) -> int:
+        return source.appearance_count
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "description", "is_anonymous", "organization", "statement_count"]
+    list_filter = ["is_anonymous", ("organization", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "aliases", "description", "slug"]
+    list_select_related = ["organization"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["organization"]
+    formfield_overrides = NAME_LISTS
+    inlines = [AffiliationInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Speaker]:
+        return super().get_queryset(request).with_statement_count()
+
+    @admin.display(description="statements", ordering="statement_count")
+    def statement_count(self, speaker: Speaker) -> int:
+        return speaker.statement_count
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "parent", "country"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "aliases", "slug"]
+    list_select_related = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    formfield_overrides = NAME_LISTS
+
+
+@admin.register(Affiliation)
+class AffiliationAdmin(admin.ModelAdmin):
+    list_display = ["speaker", "title", "organization", "start_on", "end_on"]
+    list_filter = [("organization", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["speaker__name", "title", "organization__name"]
+    list_select_related = ["speaker", "organization"]
+    autocomplete_fields = ["speaker", "organization"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "statement_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
+        return super().get_queryset(request).annotate(statement_count=Count("statements"))
+
+    @admin.display(description="statements", ordering="statement_count")
+    def statement_count(self, topic: Topic) -> int:
+        return topic.statement_count

@@ -1,0 +1,54 @@
+"""Form pieces shared by the curators' admin."""
+
+from typing import Any
+
+from django import forms
+
+from .models import Appearance, locate_wording
+
+
+class NameListField(forms.Field):
+    """A list of names edited as one name per line (aliases, authors)."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
+
+    def __init__(self, *, encoder: Any = None, decoder: Any = None, **kwargs: Any) -> None:
+        # JSONField.formfield() passes its encoder and decoder; plain names need neither.
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> str:
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value or ""
+
+    def to_python(self, value: Any) -> list[str]:
+        if isinstance(value, list):
+            return value
+        names = (line.strip() for line in (value or "").splitlines())
+        # dict.fromkeys drops repeats and keeps the curator's order.
+        return list(dict.fromkeys(name for name in names if name))
+
+
+class AppearanceForm(forms.ModelForm):
+    """Finds the offset of the wording in the source when the curator leaves it empty."""
+
+    class Meta:
+        model = Appearance
+        fields = ["statement", "source", "quoted_text", "attribution", "via", "offset"]
+        widgets = {"quoted_text": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["offset"].required = False
+        self.fields["offset"].help_text = "Leave empty to find the wording in the source's text."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        source, wording = data.get("source"), data.get("quoted_text")
+        if data.get("offset") is None and source and wording:
+            offset = locate_wording(source.text, wording)
+            if offset is None:
+                self.add_error("quoted_text", "This wording does not occur in the source's text.")
+            else:
+                data["offset"] = offset
+        return data

@@ -1,0 +1,66 @@
+"""config/settings.py reads the environment and names the variable that is wrong."""
+
+import runpy
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+SETTINGS = Path(__file__).resolve().parent.parent / "config" / "settings.py"
+VARIABLES = ["DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DATABASE_CONN_MAX_AGE"]
+
+
+@pytest.fixture
+def environ(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def load() -> dict:
+    return runpy.run_path(str(SETTINGS))
+
+
+def test_no_environment_runs_in_debug_on_sqlite_in_the_repo(environ: pytest.MonkeyPatch) -> None:
+    settings = load()
+    assert settings["DEBUG"] is True
+    assert settings["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert settings["DATABASES"]["default"]["NAME"] == str(SETTINGS.parent.parent / "db.sqlite3")
+
+
+def test_database_url_selects_postgresql(environ: pytest.MonkeyPatch) -> None:
+    environ.setenv("DATABASE_URL", "postgres://quotes:pw@db.internal:5433/quotes")
+    environ.setenv("DATABASE_CONN_MAX_AGE", "60")
+    database = load()["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["HOST"], database["PORT"], database["NAME"]) == ("db.internal", 5433, "quotes")
+    assert database["CONN_MAX_AGE"] == 60
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG='maybe' is not a boolean"),
+        ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "mongodb://localhost/quotes"}, "DATABASE_URL"),
+        ({"DATABASE_CONN_MAX_AGE": "forever"}, "DATABASE_CONN_MAX_AGE='forever'"),
+        ({"DEBUG": "false", "ALLOWED_HOSTS": "quotes.example"}, "SECRET_KEY must be set"),
+        ({"DEBUG": "false", "SECRET_KEY": "s3cret-" * 8}, "ALLOWED_HOSTS must be set"),
+    ],
+)
+def test_bad_configuration_stops_start_up_naming_the_variable(
+    environ: pytest.MonkeyPatch, variables: dict[str, str], message: str
+) -> None:
+    for name, value in variables.items():
+        environ.setenv(name, value)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        load()
+
+
+def test_production_settings_load_with_secret_key_and_hosts(environ: pytest.MonkeyPatch) -> None:
+    environ.setenv("DEBUG", "off")
+    environ.setenv("SECRET_KEY", "s3cret-" * 8)
+    environ.setenv("ALLOWED_HOSTS", "quotes.example, api.quotes.example")
+    settings = load()
+    assert settings["DEBUG"] is False
+    assert settings["ALLOWED_HOSTS"] == ["quotes.example", "api.quotes.example"]
