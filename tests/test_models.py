@@ -148,6 +148,7 @@ def test_deleting_a_speaker_with_statements_is_refused() -> None:
 
 def test_database_refuses_to_orphan_statements_even_bypassing_the_orm() -> None:
     statement = StatementFactory()
+
     # A raw DELETE skips Django's PROTECT check; the foreign key must still hold.
     def delete_then_check() -> None:
         Speaker.objects.filter(pk=statement.speaker_id)._raw_delete(connection.alias)
