@@ -63,3 +63,17 @@ def test_create_curator_refuses_a_weak_password(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(CommandError, match="Password refused"):
         run("create_curator", "sam")
     assert not get_user_model().objects.exists()
+
+
+def test_load_seed_loads_an_empty_database_once() -> None:
+    from quotes.models import Source, Statement
+
+    run("load_seed")
+    statements = Statement.objects.count()
+    assert Source.objects.count() == 4
+    Statement.objects.filter(pk=Statement.objects.first().pk).update(notes="curator's edit")
+    assert "not loaded" in run("load_seed")
+    assert Statement.objects.filter(notes="curator's edit").count() == 1
+    run("load_seed", "--force")
+    assert Statement.objects.count() == statements
+    assert not Statement.objects.filter(notes="curator's edit").exists()
