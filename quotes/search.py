@@ -1,0 +1,437 @@
+"""Full-text search over statements and fuzzy search over speakers.
+
+One interface, two backends, so that callers never branch on the database vendor:
+PostgreSQL full-text search and pg_trgm, or SQLite FTS5 and a trigram measure computed
+in Python. The indexes and the triggers that keep them in sync are created by
+migration 0003_statement_search, which documents their design.
+
+Queries use web-search syntax: words (all must match), "exact phrase", `or` between
+alternatives (binding more loosely than the implicit AND, as in PostgreSQL's
+websearch_to_tsquery) and -excluded. The query is parsed here once and rewritten for
+each backend, so both agree on what it means and user input never reaches FTS5 MATCH
+unquoted. Known differences: PostgreSQL ignores English stop words ("the", "may") and
+SQLite does not; stemming (snowball english vs porter) differs on rare words.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
+from django.db.models import BooleanField, F, FloatField, Func, QuerySet, TextField, Value
+from django.db.models.expressions import Col, Expression, RawSQL
+
+from quotes.models import Speaker, Statement
+
+# Private-use characters: ts_headline()/snippet() emit START and STOP around matches,
+# and on PostgreSQL "<" and ">" travel as LT and GT because ts_headline drops anything
+# that looks like an HTML tag. The index triggers strip all four from indexed text.
+START, STOP, LT, GT = "\ue000", "\ue001", "\ue002", "\ue003"
+SNIPPET_WORDS = 30
+# Bounds the work one query can ask of the database.
+MAX_TERMS = 32
+# Trigram similarity (0..1) a speaker's name or alias must reach on SQLite; PostgreSQL
+# uses pg_trgm.word_similarity_threshold (0.6 by default), a more lenient measure.
+SQLITE_SIMILARITY_THRESHOLD = 0.5
+
+_TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|([^\s"]+))')
+_USABLE = re.compile(r"[^\W_]")
+_WORD = re.compile(r"[^\W_]+")
+_MARKERS = str.maketrans("", "", START + STOP + LT + GT)
+_MARKS = str.maketrans("", "", START + STOP)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or quoted phrase of a web-search query."""
+
+    text: str
+    negated: bool = False
+
+
+# Alternatives separated by `or`; each a list of terms that must all hold.
+Query = list[list[Term]]
+
+
+def parse_web_search(q: str) -> Query:
+    """The alternatives of `q`, each with at least one required (non-negated) term.
+
+    Terms without a letter or digit are dropped, and so are alternatives made only of
+    exclusions: they would match nearly every statement.
+    """
+    alternatives: Query = [[]]
+    count = 0
+    for match in _TOKEN.finditer(q.replace("\x00", " ")):
+        minus, phrase, word = match.groups()
+        if phrase is None and not minus and word.lower() == "or":
+            alternatives.append([])
+        elif _USABLE.search(phrase or word or "") and count < MAX_TERMS:
+            alternatives[-1].append(Term(phrase if phrase is not None else word, bool(minus)))
+            count += 1
+    return [terms for terms in alternatives if any(not term.negated for term in terms)]
+
+
+def to_websearch(query: Query) -> str:
+    """`query` in websearch_to_tsquery syntax, every term quoted."""
+    return " or ".join(
+        " ".join(f'{"-" if term.negated else ""}"{term.text}"' for term in terms) for terms in query
+    )
+
+
+def to_fts5(query: Query) -> str:
+    """`query` as an FTS5 MATCH expression in which every term is a quoted string."""
+
+    def quoted(term: Term) -> str:
+        return '"' + term.text.replace('"', '""') + '"'
+
+    alternatives = []
+    for terms in query:
+        required = " AND ".join(quoted(term) for term in terms if not term.negated)
+        excluded = "".join(f" NOT {quoted(term)}" for term in terms if term.negated)
+        alternatives.append(f"(({required}){excluded})")
+    return " OR ".join(alternatives)
+
+
+def search_statements(queryset: QuerySet[Statement], q: str) -> QuerySet[Statement]:
+    """Narrow `queryset` to statements matching the web-search query `q`, annotated with
+    `search_rank` (float, higher is more relevant). Does not order. A query with no
+    usable terms yields an empty queryset. Must stay a lazy QuerySet (composable with
+    further .filter(), .order_by("-search_rank", "-id"), slicing, .count(), and
+    prefetch_related), and must work when `queryset` is already filtered/annotated."""
+    query = parse_web_search(q)
+    if not query:
+        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+    vendor = _vendor(queryset.db)
+    if vendor == "postgresql":
+        return _postgresql_search(queryset, query)
+    return _sqlite_search(queryset, query)
+
+
+def highlights(statements: Iterable[Statement], q: str) -> dict[int, str]:
+    """For the given (page of) statements, a short HTML snippet each, keyed by statement
+    id: matched words in <mark>…</mark>, everything else escaped. One SQL query for the
+    whole page (not one per row). When the match was only in the speaker's name, return a
+    snippet of the statement text without marks. Snippets around ~30 words, '…' where cut."""
+    page = list(statements)
+    if not page:
+        return {}
+    query = parse_web_search(q)
+    using = page[0]._state.db or "default"
+    ids = [statement.pk for statement in page]
+    found: dict[int, str] = {}
+    if query and _vendor(using) == "postgresql":
+        found = _postgresql_highlights(using, ids, query)
+    elif query:
+        found = _sqlite_highlights(using, ids, query)
+    return {statement.pk: found.get(statement.pk) or _plain(statement.text) for statement in page}
+
+
+def search_speakers(queryset: QuerySet[Speaker], q: str) -> QuerySet[Speaker]:
+    """Speakers whose name or an alias resembles `q`, annotated with `similarity`
+    (0..1), most similar first. Tolerant of misspellings."""
+    q = " ".join(q.replace("\x00", " ").split())
+    if not _USABLE.search(q):
+        return queryset.none().annotate(similarity=Value(0.0, output_field=FloatField()))
+    if _vendor(queryset.db) == "postgresql":
+        names = Func(
+            F("name"), F("aliases"), function="quotes_search_names", output_field=TextField()
+        )
+        similarity = Func(Value(q), names, function="word_similarity", output_field=FloatField())
+        # The operator, not a comparison with the function, so the trigram index applies.
+        close = _Infix(Value(q), names, operator="<%%")
+        narrowed = queryset.annotate(similarity=similarity).filter(close)
+    else:
+        _register_sqlite_functions(sender=None, connection=connections[queryset.db])
+        similarity = Func(
+            Value(q),
+            F("name"),
+            F("aliases"),
+            function="quotes_name_similarity",
+            output_field=FloatField(),
+        )
+        narrowed = queryset.annotate(similarity=similarity).filter(
+            similarity__gte=SQLITE_SIMILARITY_THRESHOLD
+        )
+    return narrowed.order_by("-similarity", "name", "pk")
+
+
+def rebuild_search_index(using: str = "default") -> None:
+    """Recompute the whole statement search index in set-based SQL, e.g. after a bulk
+    load that bypassed the triggers. Safe to run at any time."""
+    vendor = _vendor(using)
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        if vendor == "postgresql":
+            # Defined by migration 0003 beside the triggers, so the two cannot drift.
+            cursor.execute("SELECT quotes_rebuild_search_index()")
+        else:
+            cursor.execute("DELETE FROM quotes_statement_fts")
+            cursor.execute(_SQLITE_REBUILD)
+
+
+# --- Backends -------------------------------------------------------------------------
+
+
+def _vendor(using: str) -> str:
+    vendor = connections[using].vendor
+    if vendor not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"Statement search does not support {vendor}.")
+    return vendor
+
+
+class _Infix(Func):
+    """`left <operator> right` as a boolean condition."""
+
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+    def __init__(self, left: Any, right: Any, *, operator: str) -> None:
+        super().__init__(left, right, arg_joiner=f" {operator} ")
+
+
+class _SearchVector(Expression):
+    """quotes_statement.search_vector, a column only the database knows (migration 0003),
+    aliased like the statement row so that it survives joins and subqueries."""
+
+    output_field = TextField()
+
+    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> Col:
+        pk = F("pk").resolve_expression(query, *args, **kwargs)
+        return Col(pk.alias, _SEARCH_VECTOR_FIELD)
+
+
+_SEARCH_VECTOR_FIELD = TextField()
+_SEARCH_VECTOR_FIELD.set_attributes_from_name("search_vector")
+
+
+def _postgresql_search(queryset: QuerySet[Statement], query: Query) -> QuerySet[Statement]:
+    tsquery = Func(
+        Value(to_websearch(query)),
+        template="websearch_to_tsquery('english'::regconfig, %(expressions)s)",
+        output_field=TextField(),
+    )
+    # A query left with only exclusions once stop words are gone ("the -war") cannot
+    # use the index; querytree() says so and the planner folds this to a constant.
+    indexable = Func(
+        tsquery,
+        template="(querytree(%(expressions)s)::text <> 'T')",
+        output_field=BooleanField(),
+    )
+    rank = Func(
+        _SearchVector(), tsquery, Value(1), function="ts_rank_cd", output_field=FloatField()
+    )
+    return queryset.annotate(search_rank=rank).filter(
+        _Infix(_SearchVector(), tsquery, operator="@@"), indexable
+    )
+
+
+class _Bm25(Func):
+    """The negated bm25 score of the statement's FTS5 row: higher is more relevant."""
+
+    output_field = FloatField()
+
+    def as_sql(self, compiler: Any, connection: BaseDatabaseWrapper, **extra: Any) -> Any:
+        match_sql, match_params = compiler.compile(self.source_expressions[0])
+        pk_sql, pk_params = compiler.compile(self.source_expressions[1])
+        # Column weights follow PostgreSQL's A, B and C (1.0, 0.4, 0.2).
+        sql = (
+            "(SELECT -bm25(quotes_statement_fts, 10.0, 4.0, 2.0) FROM quotes_statement_fts "
+            f"WHERE quotes_statement_fts MATCH {match_sql} "
+            f"AND quotes_statement_fts.rowid = {pk_sql})"
+        )
+        return sql, (*match_params, *pk_params)
+
+
+def _sqlite_search(queryset: QuerySet[Statement], query: Query) -> QuerySet[Statement]:
+    match = to_fts5(query)
+    matching_ids = RawSQL(
+        "SELECT rowid FROM quotes_statement_fts WHERE quotes_statement_fts MATCH %s", (match,)
+    )
+    return queryset.annotate(search_rank=_Bm25(Value(match), F("pk"))).filter(pk__in=matching_ids)
+
+
+# --- Highlights -----------------------------------------------------------------------
+
+
+def _postgresql_prepared(sql: str) -> str:
+    return f"translate(translate({sql}, '{START}{STOP}{LT}{GT}', ''), '<>', '{LT}{GT}')"
+
+
+# One fragment centres the match; ShortWord=0 keeps a fragment from dropping a short
+# first or last word ("We will not back down").
+_HEADLINE_OPTIONS = (
+    f'StartSel="{START}", StopSel="{STOP}", MaxFragments=1, '
+    f"MaxWords={SNIPPET_WORDS}, MinWords=20, ShortWord=0"
+)
+
+_POSTGRESQL_HIGHLIGHTS = f"""
+    SELECT s.id,
+        ts_headline('english', t.document, q.query, %s), t.document,
+        ts_headline('english', w.document, q.query, %s), w.document
+    FROM quotes_statement AS s
+    CROSS JOIN (SELECT websearch_to_tsquery('english'::regconfig, %s) AS query) AS q
+    CROSS JOIN LATERAL (SELECT {_postgresql_prepared("s.text")} AS document) AS t
+    CROSS JOIN LATERAL (
+        SELECT {_postgresql_prepared("string_agg(DISTINCT a.quoted_text, ' … ')")} AS document
+        FROM quotes_appearance AS a
+        WHERE a.statement_id = s.id AND a.quoted_text <> s.text
+    ) AS w
+    WHERE s.id = ANY(%s)
+"""
+
+
+def _postgresql_highlights(using: str, ids: list[int], query: Query) -> dict[int, str]:
+    params = (_HEADLINE_OPTIONS, _HEADLINE_OPTIONS, to_websearch(query), ids)
+    with connections[using].cursor() as cursor:
+        cursor.execute(_POSTGRESQL_HIGHLIGHTS, params)
+        rows = cursor.fetchall()
+    found = {}
+    for pk, text_headline, text, wording_headline, wordings in rows:
+        # A wording is shown only when it, not the canonical text, holds the match.
+        if START not in text_headline and wording_headline and START in wording_headline:
+            found[pk] = _render(_with_ellipses(wording_headline, wordings))
+        else:
+            found[pk] = _render(_with_ellipses(text_headline, text))
+    return found
+
+
+def _with_ellipses(headline: str, document: str) -> str:
+    """`headline` with '…' where ts_headline cut words from `document`; cut punctuation
+    (an opening quote, a full stop) is put back instead."""
+    shown = " ".join(headline.split())
+    plain = shown.translate(_MARKS)
+    whole = " ".join(document.split())
+    at = whole.find(plain)
+    if at < 0:
+        return shown
+    before, after = whole[:at], whole[at + len(plain) :]
+    before = "…" if _USABLE.search(before) else before
+    after = "…" if _USABLE.search(after) else after
+    return before + shown + after
+
+
+def _sqlite_highlights(using: str, ids: list[int], query: Query) -> dict[int, str]:
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = (
+        "SELECT rowid, snippet(quotes_statement_fts, 0, %s, %s, '…', %s), "
+        "snippet(quotes_statement_fts, 1, %s, %s, '…', %s) FROM quotes_statement_fts "
+        f"WHERE quotes_statement_fts MATCH %s AND rowid IN ({placeholders})"
+    )
+    marks = (START, STOP, SNIPPET_WORDS)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, (*marks, *marks, to_fts5(query), *ids))
+        rows = cursor.fetchall()
+    found = {}
+    for pk, text_snippet, wording_snippet in rows:
+        if START not in text_snippet and wording_snippet and START in wording_snippet:
+            found[pk] = _render(wording_snippet)
+        else:
+            found[pk] = _render(text_snippet)
+    return found
+
+
+def _render(snippet: str) -> str:
+    """Escape a marked-up snippet as HTML, then turn the private markers into tags."""
+    escaped = html.escape(" ".join(snippet.split()))
+    for marker, markup in ((START, "<mark>"), (STOP, "</mark>"), (LT, "&lt;"), (GT, "&gt;")):
+        escaped = escaped.replace(marker, markup)
+    return escaped
+
+
+def _plain(text: str) -> str:
+    """A snippet of `text` without marks, for statements the query did not match."""
+    words = text.translate(_MARKERS).split()
+    cut = "…" if len(words) > SNIPPET_WORDS else ""
+    return html.escape(" ".join(words[:SNIPPET_WORDS])) + cut
+
+
+# --- SQLite support -------------------------------------------------------------------
+
+
+def _sqlite_clean(sql: str) -> str:
+    for marker in (START, STOP, LT, GT):
+        sql = f"replace({sql}, char({ord(marker)}), '')"
+    return sql
+
+
+def _sqlite_names(table: str) -> str:
+    aliases = (
+        f"CASE WHEN json_valid({table}.aliases) THEN "
+        f"CASE json_type({table}.aliases) WHEN 'array' THEN {table}.aliases END END"
+    )
+    return (
+        f"{table}.name || coalesce(' ' || "
+        f"(SELECT group_concat(alias.value, ' ') FROM json_each({aliases}) AS alias), '')"
+    )
+
+
+# Must index exactly what the triggers of migration 0003 do (a test compares them).
+_SQLITE_REBUILD = f"""
+    INSERT INTO quotes_statement_fts (rowid, text, wordings, names)
+    SELECT s.id,
+        {_sqlite_clean("s.text")},
+        (SELECT group_concat({_sqlite_clean("w.quoted_text")}, ' … ') FROM (
+            SELECT DISTINCT a.quoted_text FROM quotes_appearance AS a
+            WHERE a.statement_id = s.id AND a.quoted_text <> s.text
+            ORDER BY a.quoted_text) AS w),
+        CASE WHEN s.speaker_id IS NOT NULL
+            THEN (SELECT {_sqlite_names("p")} FROM quotes_speaker AS p WHERE p.id = s.speaker_id)
+            ELSE (SELECT {_sqlite_names("o")} FROM quotes_organization AS o
+                  WHERE o.id = s.organization_id)
+        END
+    FROM quotes_statement AS s
+"""
+
+
+@lru_cache(maxsize=4096)
+def _trigrams(text: str) -> frozenset[str]:
+    """pg_trgm's trigrams: each lower-cased word padded with two spaces before, one after."""
+    grams: set[str] = set()
+    for word in _WORD.findall(text.lower()):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return frozenset(grams)
+
+
+def _word_runs(name: str) -> Iterator[str]:
+    """Every run of consecutive words in `name`, so "Austin" can match "Lloyd Austin"."""
+    words = _WORD.findall(name)
+    for start in range(len(words)):
+        for end in range(start + 1, len(words) + 1):
+            yield " ".join(words[start:end])
+
+
+def name_similarity(q: str, name: str | None, aliases: str | None) -> float:
+    """The best trigram (Jaccard) similarity between `q` and a run of words in the name
+    or one of the aliases (a JSON list, as SQLite stores it): 0..1."""
+    wanted = _trigrams(q)
+    try:
+        others = json.loads(aliases or "[]")
+    except ValueError:
+        others = []
+    names = [name or "", *(alias for alias in others if isinstance(alias, str))]
+    scores = (
+        len(wanted & grams) / len(wanted | grams)
+        for candidate in names
+        for run in _word_runs(candidate)
+        if (grams := _trigrams(run))
+    )
+    return max(scores, default=0.0) if wanted else 0.0
+
+
+def _register_sqlite_functions(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        connection.connection.create_function(
+            "quotes_name_similarity", 3, name_similarity, deterministic=True
+        )
+
+
+connection_created.connect(_register_sqlite_functions)
