@@ -10,12 +10,16 @@ that no path (admin, API, fixtures, raw SQL) can break them.
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Trim
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
@@ -70,6 +74,23 @@ class ReviewStatus(models.TextChoices):
     RETRACTED = "retracted", "Retracted"
 
 
+class OrganizationQuerySet(models.QuerySet):
+    def subtree_ids(self, slug: str) -> RawSQL:
+        """A subquery of the ids of the organization `slug` and all its descendants.
+
+        A recursive CTE, so the tree is walked inside the database (SQLite and
+        PostgreSQL alike) however deep it is; UNION stops on a cycle.
+        """
+        return RawSQL(
+            "WITH RECURSIVE tree(id) AS ("
+            " SELECT id FROM quotes_organization WHERE slug = %s"
+            " UNION SELECT child.id FROM quotes_organization child"
+            " JOIN tree ON child.parent_id = tree.id"
+            ") SELECT id FROM tree",
+            [slug],
+        )
+
+
 class SlugNaturalKeyManager(models.Manager):
     """Fixtures refer to slugged rows by slug, so they read well and reload safely."""
 
@@ -112,7 +133,7 @@ class Organization(models.Model):
         help_text='Other names, one per line (e.g. "Pentagon" for the Department of Defense).',
     )
 
-    objects = SlugNaturalKeyManager()
+    objects = SlugNaturalKeyManager.from_queryset(OrganizationQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -299,6 +320,12 @@ class StatementQuerySet(models.QuerySet):
         """Statements the public may see: verified ones only."""
         return self.filter(status=Statement.Status.VERIFIED)
 
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> StatementQuerySet:
+        """Everything for those who may view statements in the admin (curators), else published."""
+        if user.is_authenticated and user.has_perm("quotes.view_statement"):
+            return self
+        return self.published()
+
     def by_speaker(self, speaker: Speaker) -> StatementQuerySet:
         return self.filter(speaker=speaker)
 
@@ -483,7 +510,8 @@ class Appearance(models.Model):
     )
 
     class Meta:
-        ordering = ["source__published_on", "source_id", "offset"]
+        # Undated sources last on every backend (SQLite and PostgreSQL differ by default).
+        ordering = [F("source__published_on").asc(nulls_last=True), "source_id", "offset"]
         constraints = [
             _no_blank("quoted_text"),
             models.UniqueConstraint(
@@ -499,6 +527,10 @@ class Appearance(models.Model):
     @property
     def end_offset(self) -> int:
         return self.offset + len(self.quoted_text)
+
+    def differences(self) -> list[dict[str, str]]:
+        """How this outlet's wording differs from the statement's canonical text."""
+        return word_differences(self.statement.text, self.quoted_text)
 
     def wording_in_source(self) -> bool:
         """Whether the source's text carries this wording at `offset`, ignoring whitespace."""
@@ -535,3 +567,30 @@ def locate_wording(text: str, wording: str, start: int = 0) -> int | None:
     pattern = _wording_pattern(wording)
     match = pattern.search(text, start) if pattern else None
     return match.start() if match else None
+
+
+_WORD = re.compile(r"\w+(?:[’'.\-]\w+)*")
+_CHANGES = {"delete": "dropped", "insert": "added", "replace": "changed"}
+
+
+def word_differences(canonical: str, printed: str) -> list[dict[str, str]]:
+    """Runs of words the printed wording dropped, added or changed from the canonical text.
+
+    Compares words only (case, punctuation and curly versus straight apostrophes
+    aside), since outlets restyle those without changing what was said.
+    """
+    ours, theirs = _WORD.findall(canonical), _WORD.findall(printed)
+
+    def key(word: str) -> str:
+        return word.casefold().replace("’", "'")
+
+    matcher = difflib.SequenceMatcher(a=[key(w) for w in ours], b=[key(w) for w in theirs])
+    return [
+        {
+            "change": _CHANGES[tag],
+            "canonical": " ".join(ours[i1:i2]),
+            "printed": " ".join(theirs[j1:j2]),
+        }
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]

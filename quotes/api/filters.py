@@ -1,0 +1,221 @@
+"""Query-string filters for the read API, one FilterSet per resource.
+
+Malformed values (dates, enums, numbers, booleans, ordering) are refused with a 400
+naming the parameter; unknown slugs simply match nothing.
+"""
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django_filters import rest_framework as filters
+from rest_framework.exceptions import ValidationError
+
+from quotes import search
+from quotes.models import Appearance, Organization, Source, Speaker, Statement
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (or 1/0); anything else is an error, not silently ignored."""
+
+    widget = forms.TextInput
+    values = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        try:
+            return self.values[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(f"Enter true or false; got {value!r}.") from None
+
+
+class StrictBooleanFilter(filters.Filter):
+    field_class = StrictBooleanField
+
+
+class SlugsField(forms.MultipleChoiceField):
+    """Repeatable slugs (``?topic=a&topic=b``) accepted without a lookup: unknown ones
+    match nothing instead of being an error."""
+
+    widget = forms.SelectMultiple
+
+    def valid_value(self, value: str) -> bool:
+        return True
+
+
+class SlugsFilter(filters.MultipleChoiceFilter):
+    field_class = SlugsField
+
+
+ORDERINGS = {
+    "said_on": ["said_on", "id"],
+    "-said_on": ["-said_on", "-id"],
+    "relevance": ["-search_rank", "-id"],
+}
+
+
+class StatementFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        method="filter_q",
+        help_text='Full-text search, web-search syntax: words (all must match), "exact '
+        "phrase\", `or`, -excluded. Searches the canonical text, every outlet's wording, "
+        "and speaker names and aliases.",
+    )
+    speaker = SlugsFilter(
+        field_name="speaker__slug",
+        distinct=False,
+        help_text="Speaker slug; repeat for any of several.",
+    )
+    organization = filters.CharFilter(
+        method="filter_organization",
+        help_text="Slug of the organization the speaker spoke for (or that spoke).",
+    )
+    include_children = StrictBooleanFilter(
+        method="filter_nothing",
+        help_text="With `organization`: include its child organizations, at any depth.",
+    )
+    outlet = filters.CharFilter(
+        method="filter_outlet", help_text="Slug of an outlet that printed the statement."
+    )
+    source = filters.NumberFilter(
+        method="filter_source", help_text="Id of a source that printed the statement."
+    )
+    kind = filters.ChoiceFilter(choices=Statement.Kind.choices, help_text="Kind of statement.")
+    anonymous = StrictBooleanFilter(
+        method="filter_anonymous",
+        help_text="true: anonymous sources only; false: named speakers and organizations.",
+    )
+    topic = SlugsFilter(method="filter_topic", help_text="Topic slug; repeat for any of several.")
+    said_after = filters.DateFilter(
+        method="filter_said_after",
+        help_text="ISO date, inclusive. A statement dated to a month or year matches when "
+        "that period reaches this date.",
+    )
+    said_before = filters.DateFilter(
+        method="filter_said_before",
+        help_text="ISO date, inclusive. A statement dated to a month or year matches when "
+        "that period starts by this date.",
+    )
+    status = filters.ChoiceFilter(
+        choices=Statement.Status.choices,
+        help_text="Review status. Only curators see drafts and retracted statements.",
+    )
+    via = filters.CharFilter(
+        method="filter_via",
+        help_text="Slug of the outlet a second-hand report relayed the statement from.",
+    )
+    ordering = filters.ChoiceFilter(
+        method="filter_nothing",
+        choices=[(key, key) for key in ORDERINGS],
+        empty_label=None,
+        help_text="said_on, -said_on (newest first; the default without `q`) or "
+        "relevance (the default with `q`; needs `q`).",
+    )
+
+    class Meta:
+        model = Statement
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset: QuerySet[Statement]) -> QuerySet[Statement]:
+        data = self.form.cleaned_data
+        ordering = data.get("ordering") or ("relevance" if data.get("q") else "-said_on")
+        if ordering == "relevance" and not data.get("q"):
+            raise ValidationError({"ordering": ["relevance ordering needs a `q` search."]})
+        return super().filter_queryset(queryset).order_by(*ORDERINGS[ordering])
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset  # read by another filter or by filter_queryset
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return search.search_statements(queryset, value)
+
+    def filter_organization(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if self.form.cleaned_data.get("include_children"):
+            return queryset.filter(organization__in=Organization.objects.subtree_ids(value))
+        return queryset.filter(organization__slug=value)
+
+    def filter_outlet(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(printed(source__outlet__slug=value))
+
+    def filter_source(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset.filter(printed(source_id=value))
+
+    def filter_via(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(printed(via__slug=value))
+
+    def filter_anonymous(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        if value:
+            return queryset.filter(speaker__is_anonymous=True)
+        return queryset.filter(Q(speaker__is_anonymous=False) | Q(speaker__isnull=True))
+
+    def filter_topic(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        tagged = Statement.topics.through.objects.filter(
+            statement=OuterRef("pk"), topic__slug__in=value
+        )
+        return queryset.filter(Exists(tagged))
+
+    def filter_said_after(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        # A period overlaps [value, …) when it starts on or after the start of the
+        # period (month or year) that contains `value`.
+        P = Statement.Precision
+        return queryset.filter(
+            Q(said_on_precision=P.DAY, said_on__gte=value)
+            | Q(said_on_precision=P.MONTH, said_on__gte=value.replace(day=1))
+            | Q(said_on_precision=P.YEAR, said_on__gte=value.replace(month=1, day=1))
+        )
+
+    def filter_said_before(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        # Every period starts at said_on, so it overlaps (…, value] when it starts by then.
+        return queryset.filter(said_on__lte=value)
+
+
+def printed(**lookups: Any) -> Exists:
+    """Statements with an appearance matching `lookups`; EXISTS so none is listed twice."""
+    return Exists(Appearance.objects.filter(statement=OuterRef("pk"), **lookups))
+
+
+class SpeakerFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        method="filter_q",
+        help_text="Name or alias, tolerant of misspellings (“Perskov”, “Lloyd Austen”).",
+    )
+    anonymous = StrictBooleanFilter(field_name="is_anonymous", help_text="Anonymous sources.")
+    organization = filters.CharFilter(
+        field_name="organization__slug", help_text="For anonymous sources: organization slug."
+    )
+
+    class Meta:
+        model = Speaker
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return search.search_speakers(queryset, value).order_by("-similarity", "-id")
+
+
+class OrganizationFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Organization.Kind.choices, help_text="Kind.")
+    parent = filters.CharFilter(field_name="parent__slug", help_text="Slug of the parent.")
+    q = filters.CharFilter(method="filter_q", help_text="Part of the name or an alias.")
+
+    class Meta:
+        model = Organization
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(name__icontains=value) | Q(aliases__icontains=value))
+
+
+class SourceFilter(filters.FilterSet):
+    outlet = filters.CharFilter(field_name="outlet__slug", help_text="Outlet slug.")
+    published_after = filters.DateFilter(
+        field_name="published_on", lookup_expr="gte", help_text="ISO date, inclusive."
+    )
+    published_before = filters.DateFilter(
+        field_name="published_on", lookup_expr="lte", help_text="ISO date, inclusive."
+    )
+
+    class Meta:
+        model = Source
+        fields: list[str] = []
