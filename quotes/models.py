@@ -16,6 +16,7 @@ import re
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
@@ -23,6 +24,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Trim
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
+from django.utils import timezone
 
 
 def _no_blank(field: str) -> models.CheckConstraint:
@@ -98,7 +100,20 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Topic(models.Model):
+class Versioned(models.Model):
+    """A row with a version that every write increments.
+
+    Writers compare-and-set it (``UPDATE … WHERE version = n``), so two people editing
+    the same row cannot silently overwrite each other; the API exposes it as the ETag.
+    """
+
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Topic(Versioned):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
@@ -116,7 +131,7 @@ class Topic(models.Model):
         return (self.slug,)
 
 
-class Organization(models.Model):
+class Organization(Versioned):
     Kind = OrganizationKind
 
     name = models.CharField(max_length=200)
@@ -182,7 +197,7 @@ class SpeakerManager(SlugNaturalKeyManager.from_queryset(SpeakerQuerySet)):
     pass
 
 
-class Speaker(models.Model):
+class Speaker(Versioned):
     """A named person, or an anonymous source as one outlet described them.
 
     The same unnamed source quoted several times in one article is one speaker;
@@ -240,7 +255,7 @@ class Speaker(models.Model):
         return (self.slug,)
 
 
-class Affiliation(models.Model):
+class Affiliation(Versioned):
     """A role a speaker held in an organization, optionally bounded in time."""
 
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="affiliations")
@@ -271,7 +286,7 @@ class Affiliation(models.Model):
         return f"{self.speaker}: {role}"
 
 
-class Source(models.Model):
+class Source(Versioned):
     """Where statements were printed: an article, later perhaps a transcript or a video."""
 
     Kind = SourceKind
@@ -334,7 +349,7 @@ class StatementQuerySet(models.QuerySet):
         return self.annotate(appearance_count=Count("appearances", distinct=True))
 
 
-class Statement(models.Model):
+class Statement(Versioned):
     Kind = StatementKind
 
     Precision = DatePrecision
@@ -390,6 +405,7 @@ class Statement(models.Model):
         related_name="verified_statements",
     )
     verified_at = models.DateTimeField(null=True, blank=True)
+    retraction_reason = models.TextField(blank=True)
     notes = models.TextField("curator notes", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -427,6 +443,10 @@ class Statement(models.Model):
                 condition=~Q(status="verified")
                 | (Q(verified_by__isnull=False) & Q(verified_at__isnull=False)),
                 name="quotes_statement_verified_has_who_and_when",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="retracted") | GreaterThan(Trim("retraction_reason"), ""),
+                name="quotes_statement_retraction_has_reason",
             ),
         ]
         indexes = [
@@ -545,6 +565,53 @@ class Appearance(models.Model):
             raise ValidationError(
                 {"offset": f"The source's text does not carry this wording at {self.offset}.{hint}"}
             )
+
+
+class RevisionAction(models.TextChoices):
+    CREATE = "create", "Created"
+    UPDATE = "update", "Changed"
+    DELETE = "delete", "Deleted"
+    VERIFY = "verify", "Verified"
+    RETRACT = "retract", "Retracted"
+    MERGE = "merge", "Merged"
+    REVERT = "revert", "Reverted"
+
+
+class Revision(models.Model):
+    """One recorded change to a curated row: who, when, what changed, and why.
+
+    `changes` maps each changed field to ``[before, after]``; `snapshot` is the whole
+    row after the change (with a statement's appearances and topics), so any version
+    can be shown or restored. Written only by quotes.services, in the same transaction
+    as the change itself.
+    """
+
+    Action = RevisionAction
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    object_repr = models.CharField(max_length=300)
+    version = models.PositiveIntegerField(help_text="The row's version after this change.")
+    action = models.CharField(max_length=10, choices=RevisionAction.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    snapshot = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=RevisionAction.values), name="quotes_revision_action_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_repr} v{self.version}: {self.get_action_display()}"
 
 
 def _wording_pattern(wording: str) -> re.Pattern[str] | None:

@@ -8,6 +8,7 @@ import pytest
 from django.core import serializers
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import QuerySet
 from pytest_django import DjangoAssertNumQueries
 
@@ -502,7 +503,15 @@ def test_search_migration_reverses_and_backfills_on_reapply() -> None:
 
     call_command("migrate", "quotes", "0002", verbosity=0)
     assert not search_index_installed()
-    during = StatementFactory(text="A ceasefire written while search was off.")
+    # The models as of 0002: today's have columns later migrations add.
+    old = MigrationExecutor(connection).loader.project_state(("quotes", "0002_curators_group"))
+    speaker = old.apps.get_model("quotes", "Speaker").objects.create(name="S", slug="s-0002")
+    during = old.apps.get_model("quotes", "Statement").objects.create(
+        text="A ceasefire written while search was off.",
+        kind="direct_quote",
+        speaker=speaker,
+        said_on_precision="unknown",
+    )
     call_command("migrate", "quotes", verbosity=0)
 
     assert search_index_installed()
