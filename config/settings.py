@@ -48,6 +48,37 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_rate(name: str, default: str) -> str | None:
+    """A throttle rate such as "600/minute"; "off" disables the throttle."""
+    raw = (os.environ.get(name) or default).strip()
+    if raw.lower() == "off":
+        return None
+    number, _, period = raw.partition("/")
+    if not number.isdigit() or period[:1] not in {"s", "m", "h", "d"}:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate: use a number per second, minute, hour or day "
+            '(e.g. "600/minute"), or "off".'
+        )
+    return raw
+
+
+def env_cache(name: str, default: str) -> dict:
+    """CACHE_URL: "db://" (a table in the database), "redis://…", or "locmem://"."""
+    raw = os.environ.get(name) or default
+    if raw.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    if raw == "db://":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "quotes_cache",
+        }
+    if raw == "locmem://":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(
+        f'{name}={raw!r}: use "db://", "redis://host:6379/0" or "locmem://".'
+    )
+
+
 def env_database(name: str, default: str) -> dict:
     raw = os.environ.get(name) or default
     try:
@@ -82,6 +113,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -96,6 +128,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "quotes.middleware.RejectUnstorableQueryMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -119,6 +152,10 @@ TEMPLATES = [
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Throttling counts must be shared by every worker process: by default a table in the
+# database (created by a migration); Redis in larger deployments.
+CACHES = {"default": env_cache("CACHE_URL", "db://")}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -137,11 +174,21 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["quotes.api.permissions.CuratorPermissions"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "quotes.api.pagination.KeysetPagination",
+    "DEFAULT_PARSER_CLASSES": ["quotes.api.parsers.StrictJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("THROTTLE_ANON_RATE", "600/minute"),
+        "login": env_rate("THROTTLE_LOGIN_RATE", "10/minute"),
+    },
+    "EXCEPTION_HANDLER": "quotes.api.problems.problem_exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
 }
 

@@ -1,13 +1,18 @@
 """The curators' admin: find, check and correct who said what, as each outlet printed it."""
 
+from typing import Any
+
 from django.contrib import admin, messages
-from django.db import models
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
+from django.urls import path, reverse
 from django.utils.safestring import SafeString
 
 from . import services
+from .admin_history import HistoryAdminMixin, revision_or_404
 from .forms import AppearanceForm, NameListField
 from .models import (
     Affiliation,
@@ -22,6 +27,8 @@ from .models import (
 admin.site.site_header = "Quote and attribution database"
 admin.site.site_title = "Quotes admin"
 admin.site.index_title = "Curation"
+
+UPDATE = services.Action.UPDATE
 
 # Aliases and authors are JSON lists; curators edit them one name per line.
 NAME_LISTS = {models.JSONField: {"form_class": NameListField}}
@@ -67,7 +74,7 @@ class OutletFilter(admin.SimpleListFilter):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = [
         "short_text",
         "credited_to",
@@ -101,14 +108,26 @@ class StatementAdmin(admin.ModelAdmin):
     inlines = [AppearanceInline]
     actions = ["mark_verified"]
     fieldsets = [
-        (None, {"fields": ["text", "kind", "wordings"]}),
+        (None, {"fields": ["text", "kind", "wordings", "expected_version"]}),
         ("Who", {"fields": ["speaker", "organization", "speaker_title", "anonymity_reason"]}),
         (
             "When and where",
             {"fields": [("said_on", "said_on_precision"), "setting", "location"]},
         ),
         ("Context", {"fields": ["topics", "in_response_to"]}),
-        ("Review", {"fields": ["status", "verified_by", "verified_at", "notes"]}),
+        (
+            "Review",
+            {
+                "fields": [
+                    "status",
+                    "verified_by",
+                    "verified_at",
+                    "retraction_reason",
+                    "notes",
+                    "change_reason",
+                ]
+            },
+        ),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -140,6 +159,28 @@ class StatementAdmin(admin.ModelAdmin):
             "admin/quotes/wordings.html", {"statement": statement, "appearances": appearances}
         )
 
+    can_revert = True
+
+    def get_urls(self) -> list:
+        revert = self.admin_site.admin_view(self.revert_view)
+        return [
+            path(
+                "<path:object_id>/revert/<int:revision_id>/", revert, name="quotes_statement_revert"
+            ),
+            *super().get_urls(),
+        ]
+
+    def revert_view(self, request: HttpRequest, object_id: str, revision_id: int) -> HttpResponse:
+        statement = self.get_object(request, object_id)
+        if statement is None or request.method != "POST":
+            raise Http404("No such statement, or not a POST.")
+        if not self.has_change_permission(request, statement):
+            raise PermissionDenied
+        revision = revision_or_404(statement, revision_id)
+        services.statement_revert(statement=statement, revision=revision, by=request.user)
+        self.message_user(request, f"Reverted to version {revision.version}.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:quotes_statement_change", args=[statement.pk]))
+
     @admin.action(description="Mark selected statements verified", permissions=["change"])
     def mark_verified(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
         changed = services.statement_verify(statements=queryset, by=request.user)
@@ -155,13 +196,41 @@ class AppearanceAdmin(admin.ModelAdmin):
     list_select_related = ["statement__speaker", "statement__organization", "source__outlet", "via"]
     autocomplete_fields = ["statement", "source", "via"]
 
+    def save_model(self, request: HttpRequest, obj: Appearance, form: Any, change: bool) -> None:
+        # An appearance is part of its statement: the statement's version and history
+        # record the change.
+        with transaction.atomic():
+            before = services.row_claim(instance=obj.statement, expected_version=None)
+            obj.save()
+            services.revision_record(
+                instance=obj.statement,
+                action=services.Action.UPDATE,
+                by=request.user,
+                before=before,
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Appearance) -> None:
+        with transaction.atomic():
+            before = services.row_claim(instance=obj.statement, expected_version=None)
+            obj.delete()
+            services.revision_record(
+                instance=obj.statement,
+                action=services.Action.UPDATE,
+                by=request.user,
+                before=before,
+            )
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Appearance]) -> None:
+        for appearance in queryset.select_related("statement"):
+            self.delete_model(request, appearance)
+
     @admin.display(description="found at offset", boolean=True)
     def wording_found(self, appearance: Appearance) -> bool:
         return appearance.wording_in_source()
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["title", "outlet", "published_on", "url", "appearance_count"]
     list_filter = [("outlet", admin.RelatedOnlyFieldListFilter), "kind", "published_on"]
     search_fields = ["title", "url", "authors", "outlet__name"]
@@ -180,7 +249,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "description", "is_anonymous", "organization", "statement_count"]
     list_filter = ["is_anonymous", ("organization", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "aliases", "description", "slug"]
@@ -199,7 +268,7 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "parent", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "aliases", "slug"]
@@ -210,7 +279,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(admin.ModelAdmin):
+class AffiliationAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["speaker", "title", "organization", "start_on", "end_on"]
     list_filter = [("organization", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["speaker__name", "title", "organization__name"]
@@ -219,7 +288,7 @@ class AffiliationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "statement_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

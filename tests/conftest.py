@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import CuratorFactory
@@ -10,6 +11,14 @@ def fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def process_local_cache(settings) -> None:
+    # Throttle counters in memory, so that query counts measure the views alone;
+    # tests/api/test_auth.py checks throttling on the shared database cache.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
 @pytest.fixture
 def curator(db):
     return CuratorFactory(username="casey")
@@ -19,4 +28,15 @@ def curator(db):
 def curator_client(curator) -> Client:
     client = Client()
     client.force_login(curator)
+    return client
+
+
+@pytest.fixture
+def curator_api(curator):
+    """An API client authenticated with the curator's token, as newsroom scripts are."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=curator).key}")
     return client

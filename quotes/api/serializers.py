@@ -1,10 +1,24 @@
-"""Read serializers: what a statement, speaker, organization, source or topic looks like."""
+"""What statements, speakers, organizations, sources and topics look like, read and written."""
+
+from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from quotes.models import Affiliation, Appearance, Organization, Source, Speaker, Statement, Topic
+from quotes.models import (
+    Affiliation,
+    Appearance,
+    Organization,
+    Revision,
+    Source,
+    Speaker,
+    Statement,
+    Topic,
+    date_precision_errors,
+    locate_wording,
+    wording_matches,
+)
 
 
 class OrganizationRefSerializer(serializers.ModelSerializer):
@@ -249,3 +263,231 @@ class FacetsSerializer(serializers.Serializer):
     kind = FacetValueSerializer(many=True)
     topic = FacetValueSerializer(many=True)
     year = FacetValueSerializer(many=True)
+
+
+# Writes. The input names related rows by slug (or id for sources and statements),
+# which is why these differ from the read serializers above.
+
+TEXT_LIMIT = 10_000
+NAME_LIST = serializers.ListField(
+    child=serializers.CharField(max_length=200), max_length=50, required=False
+)
+
+
+def outlets() -> Any:
+    return Organization.objects.filter(kind=Organization.Kind.NEWS_OUTLET)
+
+
+class AppearanceWriteSerializer(serializers.ModelSerializer):
+    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
+    quoted_text = serializers.CharField(max_length=TEXT_LIMIT)
+    via = serializers.SlugRelatedField(
+        slug_field="slug", queryset=outlets(), allow_null=True, required=False
+    )
+    offset = serializers.IntegerField(min_value=0, max_value=2_000_000_000)
+
+    class Meta:
+        model = Appearance
+        fields = ["source", "quoted_text", "attribution", "via", "offset"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        source, wording, offset = attrs["source"], attrs["quoted_text"], attrs["offset"]
+        if not wording_matches(source.text, offset, wording):
+            found = locate_wording(source.text, wording)
+            hint = f" It occurs at offset {found}." if found is not None else ""
+            message = f"Source {source.pk}'s text does not carry this wording at {offset}."
+            raise serializers.ValidationError({"offset": message + hint})
+        return attrs
+
+
+class StatementWriteSerializer(serializers.ModelSerializer):
+    text = serializers.CharField(max_length=TEXT_LIMIT)
+    speaker = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Speaker.objects.all(), allow_null=True, required=False
+    )
+    organization = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organization.objects.all(), allow_null=True, required=False
+    )
+    topics = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Topic.objects.all(), many=True, required=False
+    )
+    in_response_to = serializers.PrimaryKeyRelatedField(
+        queryset=Statement.objects.all(), allow_null=True, required=False
+    )
+    notes = serializers.CharField(max_length=TEXT_LIMIT, allow_blank=True, required=False)
+    appearances = AppearanceWriteSerializer(many=True, required=False)
+
+    class Meta:
+        model = Statement
+        fields = [
+            "text",
+            "kind",
+            "speaker",
+            "organization",
+            "speaker_title",
+            "said_on",
+            "said_on_precision",
+            "setting",
+            "location",
+            "anonymity_reason",
+            "topics",
+            "in_response_to",
+            "notes",
+            "appearances",
+        ]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        def value(name: str) -> Any:
+            return attrs[name] if name in attrs else getattr(self.instance, name, None)
+
+        errors: dict[str, Any] = {}
+        if value("speaker") is None and value("organization") is None:
+            errors["speaker"] = "Credit the statement to a speaker or an organization."
+        precision = value("said_on_precision") or Statement.Precision.UNKNOWN
+        errors.update(date_precision_errors(value("said_on"), precision))
+        response_to = attrs.get("in_response_to")
+        if self.instance and response_to and response_to.pk == self.instance.pk:
+            errors["in_response_to"] = "A statement cannot respond to itself."
+        errors.update(duplicate_appearances(attrs.get("appearances") or []))
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+def duplicate_appearances(appearances: list[dict[str, Any]]) -> dict[str, Any]:
+    seen: dict[tuple[int, int], int] = {}
+    for index, appearance in enumerate(appearances):
+        key = (appearance["source"].pk, appearance["offset"])
+        if key in seen:
+            return {
+                "appearances": {
+                    index: {"offset": f"Duplicates appearance {seen[key]}: same source and offset."}
+                }
+            }
+        seen[key] = index
+    return {}
+
+
+class SpeakerWriteSerializer(serializers.ModelSerializer):
+    aliases = NAME_LIST
+    organization = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organization.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Speaker
+        fields = [
+            "name",
+            "slug",
+            "aliases",
+            "description",
+            "is_anonymous",
+            "organization",
+            "country",
+        ]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        anonymous = attrs.get("is_anonymous", getattr(self.instance, "is_anonymous", False))
+        description = attrs.get("description", getattr(self.instance, "description", ""))
+        if anonymous and not description.strip():
+            raise serializers.ValidationError(
+                {"description": "Describe an anonymous source as the outlet did."}
+            )
+        return attrs
+
+
+class OrganizationWriteSerializer(serializers.ModelSerializer):
+    aliases = NAME_LIST
+    parent = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organization.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["name", "slug", "kind", "country", "parent", "aliases"]
+
+    def validate_parent(self, parent: Organization | None) -> Organization | None:
+        if (
+            parent
+            and self.instance
+            and (parent == self.instance or self.instance in parent.ancestors())
+        ):
+            raise serializers.ValidationError("An organization cannot be its own ancestor.")
+        return parent
+
+
+class AffiliationWriteSerializer(serializers.ModelSerializer):
+    speaker = serializers.SlugRelatedField(slug_field="slug", queryset=Speaker.objects.all())
+    organization = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organization.objects.all()
+    )
+
+    class Meta:
+        model = Affiliation
+        fields = ["speaker", "organization", "title", "start_on", "end_on"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start = attrs.get("start_on", getattr(self.instance, "start_on", None))
+        end = attrs.get("end_on", getattr(self.instance, "end_on", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"end_on": "The role cannot end before it starts."})
+        return attrs
+
+
+class AffiliationDetailSerializer(serializers.ModelSerializer):
+    speaker = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization = OrganizationRefSerializer()
+
+    class Meta:
+        model = Affiliation
+        fields = ["id", "speaker", "organization", "title", "start_on", "end_on"]
+
+
+class SourceWriteSerializer(serializers.ModelSerializer):
+    outlet = serializers.SlugRelatedField(
+        slug_field="slug", queryset=outlets(), allow_null=True, required=False
+    )
+    authors = NAME_LIST
+    text = serializers.CharField(max_length=2_000_000, trim_whitespace=False)
+
+    class Meta:
+        model = Source
+        fields = ["kind", "outlet", "title", "url", "published_on", "authors", "language", "text"]
+
+
+class TopicWriteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Topic
+        fields = ["name", "slug", "description"]
+
+
+class RetractSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2_000, help_text="Why the statement is retracted.")
+
+
+class MergeSerializer(serializers.Serializer):
+    duplicate = serializers.CharField(
+        help_text="The id (statements) or slug (speakers) of the row folded into this one."
+    )
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Revision
+        fields = ["version", "action", "user", "at", "reason", "changes"]
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details, the body of every error response."""
+
+    type = serializers.CharField(help_text="A URI reference naming the kind of problem.")
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text='Per field, its messages: {"appearances[1].offset": ["…"]}.',
+    )

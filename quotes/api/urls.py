@@ -13,6 +13,7 @@ router.register("organizations", views.OrganizationViewSet, basename="organizati
 router.register("outlets", views.OutletViewSet, basename="outlet")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("topics", views.TopicViewSet, basename="topic")
+router.register("affiliations", views.AffiliationViewSet, basename="affiliation")
 
 urlpatterns = [
     path(

@@ -8,12 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -21,24 +16,57 @@ from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRen
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from quotes import search
+from quotes import search, services
 from quotes.facets import statement_facets
-from quotes.models import Appearance, Organization, Source, Speaker, Statement, Topic
+from quotes.models import Affiliation, Appearance, Organization, Source, Speaker, Statement, Topic
 
 from . import serializers
 from .exports import CSVRenderer, NDJSONRenderer, export_response
 from .filters import OrganizationFilter, SourceFilter, SpeakerFilter, StatementFilter
+from .versioning import expected_version, guarded
+from .writes import (
+    CHANGE_ERRORS,
+    IF_MATCH,
+    REASON,
+    WRITE_ERRORS,
+    CuratedWriteMixin,
+    problem,
+)
 
-BAD_REQUEST = OpenApiResponse(description="A parameter is malformed; the body names it.")
-NOT_FOUND = OpenApiResponse(description="No such object (or not visible to you).")
+BAD_REQUEST = problem("A parameter is malformed; `errors` names it.")
+NOT_FOUND = problem("No such object (or not visible to you).")
+THROTTLED = problem("Too many requests; see Retry-After.")
 
 
-def documented(listed: type, detail: type | None = None) -> Callable[[type], type]:
-    """The list and detail responses of a read-only viewset, errors included."""
-    return extend_schema_view(
-        list=extend_schema(responses={200: listed(many=True), 400: BAD_REQUEST}),
-        retrieve=extend_schema(responses={200: detail or listed, 404: NOT_FOUND}),
-    )
+def documented(
+    listed: type, detail: type | None = None, write: type | None = None
+) -> Callable[[type], type]:
+    """The responses of a viewset's actions, errors included."""
+    detail = detail or listed
+    actions = {
+        "list": extend_schema(responses={200: listed(many=True), 400: BAD_REQUEST, 429: THROTTLED}),
+        "retrieve": extend_schema(responses={200: detail, 404: NOT_FOUND, 429: THROTTLED}),
+    }
+    if write:
+        actions |= {
+            "create": extend_schema(
+                request=write, responses={201: detail, **WRITE_ERRORS}, parameters=[REASON]
+            ),
+            "update": extend_schema(
+                request=write,
+                responses={200: detail, **CHANGE_ERRORS},
+                parameters=[IF_MATCH, REASON],
+            ),
+            "partial_update": extend_schema(
+                request=write,
+                responses={200: detail, **CHANGE_ERRORS},
+                parameters=[IF_MATCH, REASON],
+            ),
+            "destroy": extend_schema(
+                responses={204: None, **CHANGE_ERRORS}, parameters=[IF_MATCH, REASON]
+            ),
+        }
+    return extend_schema_view(**actions)
 
 
 EXPORT_FORMATS = {"csv", "ndjson"}
@@ -73,9 +101,15 @@ def bounded_int(request: Request, name: str, default: int, maximum: int) -> int:
     return int(raw)
 
 
-@documented(serializers.StatementSerializer, serializers.StatementDetailSerializer)
-class StatementViewSet(viewsets.ReadOnlyModelViewSet):
+@documented(
+    serializers.StatementSerializer,
+    serializers.StatementDetailSerializer,
+    serializers.StatementWriteSerializer,
+)
+class StatementViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
     """Attributed statements, each with every outlet's wording of it."""
+
+    write_serializer_class = serializers.StatementWriteSerializer
 
     queryset = Statement.objects.none()  # tells the schema generator the model
     serializer_class = serializers.StatementSerializer
@@ -133,17 +167,105 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
         data = self.serializer_class(page, many=True, context=context).data
         return self.get_paginated_response(data)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        statement = self.get_object()
+    def detail_data(self, statement: Statement) -> dict[str, Any]:
         context = self.get_serializer_context()
         if statement.speaker_id:
             context["other_statements"] = (
-                Statement.objects.visible_to(request.user)
+                Statement.objects.visible_to(self.request.user)
                 .filter(speaker_id=statement.speaker_id)
                 .exclude(pk=statement.pk)
                 .order_by("-said_on", "-id")[:10]
             )
-        return Response(serializers.StatementDetailSerializer(statement, context=context).data)
+        return serializers.StatementDetailSerializer(statement, context=context).data
+
+    def create_object(self, fields: dict[str, Any]) -> Statement:
+        topics, appearances = fields.pop("topics", []), fields.pop("appearances", [])
+        return services.statement_create(
+            fields=fields,
+            topics=topics,
+            appearances=appearances,
+            by=self.request.user,
+            reason=self.reason(),
+        )
+
+    def update_object(
+        self, statement: Statement, fields: dict[str, Any], expected: int
+    ) -> Statement:
+        return services.statement_update(
+            statement=statement,
+            expected_version=expected,
+            fields=fields,
+            topics=fields.pop("topics", None),
+            appearances=fields.pop("appearances", None),
+            by=self.request.user,
+            reason=self.reason(),
+        )
+
+    @extend_schema(
+        request=None, responses={200: serializers.StatementDetailSerializer, **CHANGE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, pk: str) -> Response:
+        """Mark the statement verified by you, now (If-Match optional)."""
+        statement = self.get_object()
+        if request.headers.get("If-Match"):
+            expected_version(request, statement)
+        guarded(
+            statement,
+            lambda: services.statement_verify(
+                statements=Statement.objects.filter(pk=statement.pk), by=request.user
+            ),
+        )
+        return self.detail_response(self.reloaded(statement))
+
+    @extend_schema(
+        request=serializers.RetractSerializer,
+        responses={200: serializers.StatementDetailSerializer, **CHANGE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def retract(self, request: Request, pk: str) -> Response:
+        """Retract the statement: kept, hidden from the public, with the reason."""
+        statement = self.get_object()
+        expected = expected_version(request, statement) if request.headers.get("If-Match") else None
+        body = serializers.RetractSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        guarded(
+            statement,
+            lambda: services.statement_retract(
+                statement=statement,
+                reason=body.validated_data["reason"],
+                by=request.user,
+                expected_version=expected,
+            ),
+        )
+        return self.detail_response(self.reloaded(statement))
+
+    @extend_schema(
+        request=serializers.MergeSerializer,
+        responses={200: serializers.StatementDetailSerializer, **CHANGE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str) -> Response:
+        """Fold the statement `duplicate` (an id) into this one; it is then deleted."""
+        keep = self.get_object()
+        body = serializers.MergeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        wanted = body.validated_data["duplicate"]
+        duplicate = self.get_queryset().filter(pk=wanted).first() if wanted.isdigit() else None
+        if duplicate is None:
+            raise ValidationError({"duplicate": [f"No statement with id {wanted!r}."]})
+        services.statement_merge(
+            keep=keep, duplicate=duplicate, by=request.user, reason=self.reason()
+        )
+        return self.detail_response(self.reloaded(keep))
+
+    @extend_schema(responses={200: serializers.RevisionSerializer(many=True), 404: NOT_FOUND})
+    @action(detail=True, pagination_class=None)
+    def history(self, request: Request, pk: str) -> Response:
+        """Every recorded change to the statement: who, when, what changed, why."""
+        statement = self.get_object()
+        revisions = services.history_of(statement).select_related("user")
+        return Response(serializers.RevisionSerializer(revisions, many=True).data)
 
     @extend_schema(
         responses={200: serializers.FacetsSerializer, 400: BAD_REQUEST},
@@ -162,9 +284,15 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(statement_facets(statements, size))
 
 
-@documented(serializers.SpeakerSerializer, serializers.SpeakerDetailSerializer)
-class SpeakerViewSet(viewsets.ReadOnlyModelViewSet):
+@documented(
+    serializers.SpeakerSerializer,
+    serializers.SpeakerDetailSerializer,
+    serializers.SpeakerWriteSerializer,
+)
+class SpeakerViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
     """Named people and anonymous sources, with the statements credited to them."""
+
+    write_serializer_class = serializers.SpeakerWriteSerializer
 
     serializer_class = serializers.SpeakerSerializer
     lookup_field = "slug"
@@ -179,23 +307,40 @@ class SpeakerViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("name", "id")
         )
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        speaker = self.get_object()
+    def detail_data(self, speaker: Speaker) -> dict[str, Any]:
         context = self.get_serializer_context()
         by_kind = (
-            Statement.objects.visible_to(request.user)
+            Statement.objects.visible_to(self.request.user)
             .filter(speaker=speaker)
             .values_list("kind")
             .annotate(n=Count("id"))
             .order_by("kind")
         )
         context["statements_by_kind"] = dict(by_kind)
-        speaker_with = Speaker.objects.prefetch_related(
-            Prefetch("affiliations", queryset=speaker.affiliations.select_related("organization"))
-        )
+        affiliations = speaker.affiliations.select_related("organization")
+        speaker_with = Speaker.objects.prefetch_related(Prefetch("affiliations", affiliations))
         detail = speaker_with.get(pk=speaker.pk)
         detail.statement_count = speaker.statement_count
-        return Response(serializers.SpeakerDetailSerializer(detail, context=context).data)
+        return serializers.SpeakerDetailSerializer(detail, context=context).data
+
+    @extend_schema(
+        request=serializers.MergeSerializer,
+        responses={200: serializers.SpeakerDetailSerializer, **CHANGE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, slug: str) -> Response:
+        """Fold the speaker `duplicate` (a slug) into this one: statements, affiliations,
+        names and history move over, and the duplicate is deleted."""
+        keep = self.get_object()
+        body = serializers.MergeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        duplicate = Speaker.objects.filter(slug=body.validated_data["duplicate"]).first()
+        if duplicate is None:
+            raise ValidationError({"duplicate": ["No speaker with that slug."]})
+        services.speaker_merge(
+            keep=keep, duplicate=duplicate, by=request.user, reason=self.reason()
+        )
+        return self.detail_response(self.reloaded(keep))
 
 
 class SpeakerStatementViewSet(StatementViewSet):
@@ -206,9 +351,11 @@ class SpeakerStatementViewSet(StatementViewSet):
         return super().get_queryset().filter(speaker=speaker)
 
 
-@documented(serializers.OrganizationSerializer)
-class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+@documented(serializers.OrganizationSerializer, write=serializers.OrganizationWriteSerializer)
+class OrganizationViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
     """Governments, agencies, missions, NGOs, outlets and campaigns, with their hierarchy."""
+
+    write_serializer_class = serializers.OrganizationWriteSerializer
 
     serializer_class = serializers.OrganizationSerializer
     lookup_field = "slug"
@@ -238,9 +385,15 @@ class OutletViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-@documented(serializers.SourceSerializer, serializers.SourceDetailSerializer)
-class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+@documented(
+    serializers.SourceSerializer,
+    serializers.SourceDetailSerializer,
+    serializers.SourceWriteSerializer,
+)
+class SourceViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
     """Articles statements were printed in."""
+
+    write_serializer_class = serializers.SourceWriteSerializer
 
     serializer_class = serializers.SourceSerializer
     filter_backends = [DjangoFilterBackend]
@@ -254,16 +407,17 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("-published_on", "-id")
         )
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        source = self.get_object()
+    def detail_data(self, source: Source) -> dict[str, Any]:
         source.refresh_from_db(fields=["text"])
-        context = {**self.get_serializer_context(), "show_text": request.user.is_staff}
-        return Response(serializers.SourceDetailSerializer(source, context=context).data)
+        context = {**self.get_serializer_context(), "show_text": self.request.user.is_staff}
+        return serializers.SourceDetailSerializer(source, context=context).data
 
 
-@documented(serializers.TopicSerializer)
-class TopicViewSet(viewsets.ReadOnlyModelViewSet):
+@documented(serializers.TopicSerializer, write=serializers.TopicWriteSerializer)
+class TopicViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
     """The controlled vocabulary of topics, with how many visible statements each has."""
+
+    write_serializer_class = serializers.TopicWriteSerializer
 
     serializer_class = serializers.TopicSerializer
     lookup_field = "slug"
@@ -273,3 +427,14 @@ class TopicViewSet(viewsets.ReadOnlyModelViewSet):
         return Topic.objects.annotate(statement_count=counted(visible, "topics")).order_by(
             "name", "id"
         )
+
+
+@documented(serializers.AffiliationDetailSerializer, write=serializers.AffiliationWriteSerializer)
+class AffiliationViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
+    """Roles speakers held in organizations, with optional start and end dates."""
+
+    serializer_class = serializers.AffiliationDetailSerializer
+    write_serializer_class = serializers.AffiliationWriteSerializer
+
+    def get_queryset(self) -> QuerySet[Affiliation]:
+        return Affiliation.objects.select_related("speaker", "organization").order_by("id")

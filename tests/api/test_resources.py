@@ -29,7 +29,9 @@ def api() -> APIClient:
 
 def test_api_root_lists_every_resource(api: APIClient) -> None:
     body = api.get("/api/v1/").json()
-    assert set(body) == {"statements", "speakers", "organizations", "outlets", "sources", "topics"}
+    assert set(body) == {
+        "statements", "speakers", "organizations", "outlets", "sources", "topics", "affiliations"
+    }  # fmt: skip
 
 
 def test_speaker_search_tolerates_misspellings(api: APIClient) -> None:

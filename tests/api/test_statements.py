@@ -173,8 +173,11 @@ def test_malformed_parameters_get_a_400_naming_them(
     url = URL + "facets/" if parameter == "facet_size" else URL
     response = api.get(url, params)
     assert response.status_code == 400
-    assert response["Content-Type"].startswith("application/json")
-    assert parameter in response.json()
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == 400
+    assert parameter in body["errors"]
+    assert parameter in body["detail"]
 
 
 def test_cursor_pagination_walks_every_row_once_forward_and_back(api: APIClient) -> None:
@@ -333,4 +336,4 @@ def test_ndjson_export_streams_one_statement_per_line(api: APIClient) -> None:
 def test_export_errors_are_json(api: APIClient) -> None:
     response = api.get(URL, {"format": "csv", "said_after": "nope"})
     assert response.status_code == 400
-    assert response.json() == {"said_after": ["Enter a valid date."]}
+    assert response.json()["errors"] == {"said_after": ["Enter a valid date."]}

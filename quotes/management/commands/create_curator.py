@@ -14,7 +14,8 @@ from quotes import services
 class Command(BaseCommand):
     help = (
         "Create a curator (staff, in the Curators group) or update an existing one. "
-        "The password comes from CURATOR_PASSWORD, or from a prompt on a terminal."
+        "The password comes from CURATOR_PASSWORD, or from a prompt on a terminal. "
+        "Prints the curator's API token on the last line."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,11 +27,13 @@ class Command(BaseCommand):
             raise CommandError("The curator's name must not be empty.")
         password = self.read_password()
         try:
-            _, created = services.curator_save(username=username, password=password)
+            _, created, token = services.curator_save(username=username, password=password)
         except ValidationError as exc:
             raise CommandError("Password refused: " + " ".join(exc.messages)) from None
         verb = "Created" if created else "Updated"
         self.stdout.write(self.style.SUCCESS(f"{verb} curator {username!r}."))
+        self.stdout.write("API token (send as `Authorization: Token <token>`):")
+        self.stdout.write(token)
 
     def read_password(self) -> str:
         password = os.environ.get("CURATOR_PASSWORD")

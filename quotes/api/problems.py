@@ -1,0 +1,150 @@
+"""RFC 9457 problem details: the one error format of the API, for every 4xx and 5xx.
+
+{"type": "…/problems/validation", "title": "Invalid input", "status": 400,
+ "detail": "…", "errors": {"appearances[1].offset": ["…"]}}
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from quotes.services import DeletionRefused, VersionConflict
+
+MEDIA_TYPE = "application/problem+json"
+TYPE_BASE = "/api/v1/problems/"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = "Send If-Match with the ETag of the version you are changing."
+    default_code = "precondition-required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource changed since you read it: fetch it again, then retry."
+    default_code = "precondition-failed"
+
+    def __init__(self, etag: str | None) -> None:
+        super().__init__()
+        self.etag = etag
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the data."
+    default_code = "conflict"
+
+
+TITLES = {
+    400: "Invalid input",
+    401: "Not authenticated",
+    403: "Permission denied",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    409: "Conflict",
+    412: "Precondition failed",
+    415: "Unsupported media type",
+    428: "Precondition required",
+    429: "Too many requests",
+    500: "Server error",
+}
+
+
+def problem(status_code: int, detail: str, errors: dict | None = None, **extra: Any) -> dict:
+    title = TITLES.get(status_code, "Error")
+    body = {
+        "type": TYPE_BASE + title.lower().replace(" ", "-"),
+        "title": title,
+        "status": status_code,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    return {**body, **extra}
+
+
+def flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Nested serializer errors as ``{"appearances[1].offset": ["…"]}``."""
+    if isinstance(errors, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in errors.items():
+            if isinstance(key, int) or str(key).isdigit():  # list items by index
+                path = f"{prefix}[{key}]"
+            else:
+                name = key if key != "non_field_errors" else ""
+                path = f"{prefix}.{name}" if prefix and name else prefix or name
+            flat.update(flatten(value, path))
+        return flat
+    if isinstance(errors, list) and any(isinstance(item, dict | list) for item in errors):
+        flat = {}
+        for index, item in enumerate(errors):
+            if item:
+                flat.update(flatten(item, f"{prefix}[{index}]"))
+        return flat
+    messages = errors if isinstance(errors, list) else [errors]
+    return {prefix or "non_field_errors": [str(message) for message in messages]}
+
+
+def translate(exc: Exception) -> Exception:
+    """Domain and Django errors as the API exceptions that describe them."""
+    if isinstance(exc, VersionConflict):
+        return PreconditionFailed(etag=None)
+    if isinstance(exc, DeletionRefused):
+        return Conflict(str(exc))
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        return exceptions.ValidationError(detail)
+    if isinstance(exc, IntegrityError):
+        return Conflict(f"The change conflicts with existing data ({exc}).")
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, PermissionDenied):
+        return exceptions.PermissionDenied()
+    return exc
+
+
+def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
+    exc = translate(exc)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = flatten(exc.detail)
+        detail = "; ".join(
+            f"{name}: {message}" if name != "non_field_errors" else message
+            for name, messages in errors.items()
+            for message in messages
+        )
+        response.data = problem(400, detail, errors)
+    else:
+        response.data = problem(response.status_code, str(getattr(exc, "detail", exc)))
+    if isinstance(exc, PreconditionFailed) and exc.etag:
+        response["ETag"] = exc.etag
+    renderer = getattr(context.get("request"), "accepted_renderer", None)
+    if renderer is None or renderer.format != "api":  # the browsable API stays HTML
+        response.content_type = MEDIA_TYPE
+    return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Problem details under /api/, Django's usual page elsewhere."""
+    if request.path.startswith("/api/"):
+        body = problem(404, f"No API resource at {request.path}.")
+        return JsonResponse(body, status=404, content_type=MEDIA_TYPE)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        body = problem(500, "Something went wrong on our side; it has been logged.")
+        return JsonResponse(body, status=500, content_type=MEDIA_TYPE)
+    return defaults.server_error(request)

@@ -1,0 +1,137 @@
+"""Create, update and delete for the curated resources, through quotes.services.
+
+Mixed into the read viewsets: they keep their read serializers for responses and name
+a `write_serializer_class` for input. Every detail response carries the row's ETag.
+"""
+
+from typing import Any
+
+from django.db.models import Model
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from quotes import services
+
+from .permissions import CuratorPermissions
+from .versioning import etag_of, expected_version, guarded, not_modified
+
+REASON_HEADER = "X-Change-Reason"
+REASON = OpenApiParameter(
+    REASON_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description="Why the change is made; kept in the history.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the version being changed, from a previous response.",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="An ETag you hold: a 304 with no body if it is still current.",
+)
+
+
+def problem(description: str) -> OpenApiResponse:
+    from .serializers import ProblemSerializer
+
+    return OpenApiResponse(ProblemSerializer, description=description)
+
+
+WRITE_ERRORS = {
+    400: problem("Invalid input; `errors` names each field."),
+    401: problem("Not authenticated."),
+    403: problem("Not allowed: writes need a curator."),
+    404: problem("No such object."),
+    409: problem("Conflicts with existing data (a duplicate slug, URL or appearance)."),
+    429: problem("Too many requests; see Retry-After."),
+}
+CHANGE_ERRORS = {
+    **WRITE_ERRORS,
+    412: problem("Stale If-Match: the object changed; the current ETag is in the ETag header."),
+    428: problem("If-Match is missing."),
+}
+
+
+class CuratedWriteMixin:
+    permission_classes = [CuratorPermissions]
+    write_serializer_class: type
+
+    def detail_data(self, instance: Model) -> dict[str, Any]:
+        """The detail representation; viewsets with richer detail pages override it."""
+        return self.get_serializer(instance).data
+
+    def detail_response(self, instance: Model, code: int = status.HTTP_200_OK) -> Response:
+        response = Response(self.detail_data(instance), status=code)
+        response["ETag"] = etag_of(instance)
+        return response
+
+    def reason(self) -> str:
+        return self.request.headers.get(REASON_HEADER, "")[:2000]
+
+    @extend_schema(parameters=[IF_NONE_MATCH])
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        return not_modified(request, instance) or self.detail_response(instance)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.write_serializer_class(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        instance = self.create_object(dict(serializer.validated_data))
+        return self.detail_response(self.reloaded(instance), status.HTTP_201_CREATED)
+
+    def update(
+        self, request: Request, *args: Any, partial: bool = False, **kwargs: Any
+    ) -> Response:
+        instance = self.get_object()
+        expected = expected_version(request, instance)
+        serializer = self.write_serializer_class(
+            instance, data=request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        updated = guarded(instance, lambda: self.update_object(instance, fields, expected))
+        return self.detail_response(self.reloaded(updated))
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        expected = expected_version(request, instance)
+        guarded(
+            instance,
+            lambda: services.object_delete(
+                instance=instance, expected_version=expected, by=request.user, reason=self.reason()
+            ),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def create_object(self, fields: dict[str, Any]) -> Model:
+        model = self.write_serializer_class.Meta.model
+        return services.object_create(
+            instance=model(**fields), by=self.request.user, reason=self.reason()
+        )
+
+    def update_object(self, instance: Model, fields: dict[str, Any], expected: int) -> Model:
+        return services.object_update(
+            instance=instance,
+            fields=fields,
+            expected_version=expected,
+            by=self.request.user,
+            reason=self.reason(),
+        )
+
+    def reloaded(self, instance: Model) -> Model:
+        """The row as the read serializers expect it (annotations, prefetches)."""
+        lookup = {self.lookup_field: getattr(instance, self.lookup_field)}
+        return self.get_queryset().get(**lookup)
