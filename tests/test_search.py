@@ -497,7 +497,7 @@ def search_index_installed() -> bool:
     return "quotes_statement_fts" in tables or any(c.name == "search_vector" for c in columns)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_search_migration_reverses_and_backfills_on_reapply() -> None:
     before = StatementFactory(text="A ceasefire written before the index.")
 

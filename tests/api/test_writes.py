@@ -310,7 +310,7 @@ def test_organization_cannot_become_its_own_ancestor(curator_api: APIClient) -> 
     assert child.parent_id == parent.id
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="races real concurrent transactions")
 def test_two_concurrent_writers_cannot_both_win(curator) -> None:
     from rest_framework.authtoken.models import Token
