@@ -39,7 +39,9 @@ CSV_COLUMNS = [
 class ExportRenderer(BaseRenderer):
     """Lets content negotiation pick an export; the view streams the body itself."""
 
-    def render(self, data: Any, accepted_media_type: str | None = None, **kwargs: Any) -> bytes:
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
         return json.dumps(data).encode()
 
 

@@ -74,6 +74,8 @@ class KeysetPagination(BasePagination):
 
     def ordering_of(self, queryset: QuerySet) -> tuple[str, bool]:
         ordering = list(queryset.query.order_by)
+        if len(ordering) == 1:  # ordered by id alone: id is its own tie-breaker
+            ordering = ordering * 2
         if len(ordering) != 2 or ordering[1].lstrip("-") != "id":
             raise AssertionError(f"keyset pagination needs [key, id] ordering, got {ordering}")
         return ordering[0].lstrip("-"), ordering[0].startswith("-")

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,6 +18,8 @@ from quotes.models import (
     locate_wording,
     wording_matches,
 )
+
+NULLABLE_STRING = {"type": "string", "nullable": True}
 
 
 class OrganizationRefSerializer(serializers.ModelSerializer):
@@ -107,7 +108,7 @@ class StatementSerializer(serializers.HyperlinkedModelSerializer):
             "highlight",
         ]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_STRING)
     def get_highlight(self, statement: Statement) -> str | None:
         return self.context.get("highlights", {}).get(statement.id)
 
@@ -231,7 +232,7 @@ class SourceDetailSerializer(SourceSerializer):
     class Meta(SourceSerializer.Meta):
         fields = [*SourceSerializer.Meta.fields, "text"]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_STRING)
     def get_text(self, source: Source) -> str | None:
         return source.text if self.context.get("show_text") else None
 

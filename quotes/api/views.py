@@ -8,7 +8,12 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -30,12 +35,21 @@ from .writes import (
     REASON,
     WRITE_ERRORS,
     CuratedWriteMixin,
-    problem,
+    problems,
 )
 
-BAD_REQUEST = problem("A parameter is malformed; `errors` names it.")
-NOT_FOUND = problem("No such object (or not visible to you).")
-THROTTLED = problem("Too many requests; see Retry-After.")
+NOT_MODIFIED = OpenApiResponse(description="Not modified: the If-None-Match ETag is current.")
+READ_ERRORS = problems(
+    s400="A parameter is malformed; `errors` names it.",
+    s401="The token or session sent is not valid.",
+    s429="Too many requests; see Retry-After.",
+)
+DETAIL_ERRORS = problems(
+    s400="A parameter is malformed (e.g. an export format on a detail page).",
+    s401="The token or session sent is not valid.",
+    s404="No such object (or not visible to you).",
+    s429="Too many requests; see Retry-After.",
+)
 
 
 def documented(
@@ -44,8 +58,8 @@ def documented(
     """The responses of a viewset's actions, errors included."""
     detail = detail or listed
     actions = {
-        "list": extend_schema(responses={200: listed(many=True), 400: BAD_REQUEST, 429: THROTTLED}),
-        "retrieve": extend_schema(responses={200: detail, 404: NOT_FOUND, 429: THROTTLED}),
+        "list": extend_schema(responses={200: listed(many=True), **READ_ERRORS}),
+        "retrieve": extend_schema(responses={200: detail, 304: NOT_MODIFIED, **DETAIL_ERRORS}),
     }
     if write:
         actions |= {
@@ -131,7 +145,9 @@ class StatementViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
             raise ValidationError(
                 {"format": [f"Unknown format {wanted!r}: use one of {formats}."]}
             ) from None
-        if renderer.format in EXPORT_FORMATS and self.action != "list" and not force:
+        if renderer.format in EXPORT_FORMATS and (force or self.action != "list"):
+            if force:  # rendering an error: errors are always JSON
+                return JSONRenderer(), JSONRenderer.media_type
             raise ValidationError({"format": ["Exports are available on the statement list."]})
         return renderer, media_type
 
@@ -259,7 +275,7 @@ class StatementViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
         )
         return self.detail_response(self.reloaded(keep))
 
-    @extend_schema(responses={200: serializers.RevisionSerializer(many=True), 404: NOT_FOUND})
+    @extend_schema(responses={200: serializers.RevisionSerializer(many=True), **DETAIL_ERRORS})
     @action(detail=True, pagination_class=None)
     def history(self, request: Request, pk: str) -> Response:
         """Every recorded change to the statement: who, when, what changed, why."""
@@ -268,7 +284,7 @@ class StatementViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
         return Response(serializers.RevisionSerializer(revisions, many=True).data)
 
     @extend_schema(
-        responses={200: serializers.FacetsSerializer, 400: BAD_REQUEST},
+        responses={200: serializers.FacetsSerializer, **READ_ERRORS},
         filters=True,
         parameters=[
             OpenApiParameter(
@@ -343,6 +359,15 @@ class SpeakerViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
         return self.detail_response(self.reloaded(keep))
 
 
+@extend_schema_view(
+    list=extend_schema(
+        responses={
+            200: serializers.StatementSerializer(many=True),
+            **READ_ERRORS,
+            **problems(s404="No speaker with that slug."),
+        }
+    )
+)
 class SpeakerStatementViewSet(StatementViewSet):
     """One speaker's statements, with the same filters, search and exports as /statements/."""
 

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from quotes import services
 
 from .permissions import CuratorPermissions
+from .problems import MEDIA_TYPE as PROBLEM_JSON
 from .versioning import etag_of, expected_version, guarded, not_modified
 
 REASON_HEADER = "X-Change-Reason"
@@ -45,19 +46,26 @@ def problem(description: str) -> OpenApiResponse:
     return OpenApiResponse(ProblemSerializer, description=description)
 
 
-WRITE_ERRORS = {
-    400: problem("Invalid input; `errors` names each field."),
-    401: problem("Not authenticated."),
-    403: problem("Not allowed: writes need a curator."),
-    404: problem("No such object."),
-    409: problem("Conflicts with existing data (a duplicate slug, URL or appearance)."),
-    429: problem("Too many requests; see Retry-After."),
-}
-CHANGE_ERRORS = {
-    **WRITE_ERRORS,
-    412: problem("Stale If-Match: the object changed; the current ETag is in the ETag header."),
-    428: problem("If-Match is missing."),
-}
+def problems(**descriptions: str) -> dict[tuple[int, str], OpenApiResponse]:
+    """Error responses by status (given as s400="…"), documented as problem+json."""
+    return {
+        (int(code.removeprefix("s")), PROBLEM_JSON): problem(description)
+        for code, description in descriptions.items()
+    }
+
+
+WRITE_ERRORS = problems(
+    s400="Invalid input; `errors` names each field.",
+    s401="Not authenticated.",
+    s403="Not allowed: writes need a curator.",
+    s404="No such object.",
+    s409="Conflicts with existing data (a duplicate slug, URL or appearance).",
+    s429="Too many requests; see Retry-After.",
+)
+CHANGE_ERRORS = WRITE_ERRORS | problems(
+    s412="Stale If-Match: the object changed; the current ETag is in the ETag header.",
+    s428="If-Match is missing.",
+)
 
 
 class CuratedWriteMixin:
