@@ -81,8 +81,9 @@ def env_cache(name: str, default: str) -> dict:
 
 def env_database(name: str, default: str) -> dict:
     raw = os.environ.get(name) or default
+    conn_max_age = env_int("DATABASE_CONN_MAX_AGE", 0)
     try:
-        config = dj_database_url.parse(raw, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
+        config = dj_database_url.parse(raw, conn_max_age=conn_max_age)
     except Exception as exc:  # dj-database-url raises several unrelated types
         raise ImproperlyConfigured(f"{name} could not be parsed ({exc}): {raw!r}") from None
     if not config.get("ENGINE"):

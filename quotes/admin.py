@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from . import services
@@ -43,6 +44,23 @@ class AppearanceInline(admin.StackedInline):
     autocomplete_fields = ["source", "via"]
     fields = [("source", "offset"), "quoted_text", ("attribution", "via")]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Appearance]:
+        # Each inline shows its source and statement by name: load them with the rows,
+        # but not the sources' full texts.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("source", "via", "statement__speaker", "statement__organization")
+            .defer("source__text")
+        )
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Autocomplete widgets look up their selected row by name, one query per form:
+        # at least let that one query bring the speaker the name is made of.
+        if db_field.name == "statement":
+            kwargs["queryset"] = Statement.objects.select_related("speaker", "organization")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class SourceAppearanceInline(AppearanceInline):
     autocomplete_fields = ["statement", "via"]
@@ -68,6 +86,8 @@ class OutletFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if not self.value():
             return queryset
+        if not self.value().isdigit() or int(self.value()) >= 2**63:
+            return queryset.none()
         # EXISTS rather than a join, so a statement printed twice is listed once.
         printed = Appearance.objects.filter(statement=OuterRef("pk"), source__outlet=self.value())
         return queryset.filter(Exists(printed))
@@ -160,6 +180,12 @@ class StatementAdmin(HistoryAdminMixin, admin.ModelAdmin):
         )
 
     can_revert = True
+
+    def save_model(self, request: HttpRequest, obj: Statement, form: Any, change: bool) -> None:
+        # Choosing "verified" in the form records who and when, as the action does.
+        if obj.status == Statement.Status.VERIFIED and obj.verified_by_id is None:
+            obj.verified_by, obj.verified_at = request.user, timezone.now()
+        super().save_model(request, obj, form, change)
 
     def get_urls(self) -> list:
         revert = self.admin_site.admin_view(self.revert_view)

@@ -483,6 +483,8 @@ class Statement(Versioned):
         errors.update(date_precision_errors(self.said_on, self.said_on_precision))
         if self.pk and self.in_response_to_id == self.pk:
             errors["in_response_to"] = "A statement cannot respond to itself."
+        if self.status == ReviewStatus.RETRACTED and not self.retraction_reason.strip():
+            errors["retraction_reason"] = "Say why the statement is retracted."
         if errors:
             raise ValidationError(errors)
 

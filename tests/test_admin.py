@@ -181,3 +181,65 @@ def test_aliases_are_edited_one_per_line(curator_client: Client) -> None:
     assert response.status_code == 302
     speaker.refresh_from_db()
     assert speaker.aliases == ["Dmitry Perskov", "Dmitri Peskov"]
+
+
+def test_choosing_verified_in_the_form_records_who_and_when(
+    curator_client: Client, curator
+) -> None:
+    speaker = SpeakerFactory()
+    response = curator_client.post(
+        reverse("admin:quotes_statement_add"),
+        {
+            "text": "We will not back down.",
+            "kind": "direct_quote",
+            "speaker": speaker.pk,
+            "said_on_precision": "unknown",
+            "status": "verified",
+            "appearances-TOTAL_FORMS": "0",
+            "appearances-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    statement = Statement.objects.get()
+    assert statement.verified_by == curator
+    assert statement.verified_at is not None
+
+
+def test_retracting_in_the_form_needs_a_reason(curator_client: Client) -> None:
+    statement = StatementFactory()
+    response = curator_client.post(
+        reverse("admin:quotes_statement_change", args=[statement.pk]),
+        {
+            "text": statement.text,
+            "kind": statement.kind,
+            "speaker": statement.speaker_id,
+            "said_on": "2024-11-19",
+            "said_on_precision": "day",
+            "status": "retracted",
+            "expected_version": 1,
+            "appearances-TOTAL_FORMS": "0",
+            "appearances-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Say why the statement is retracted" in response.text
+
+
+def test_outlet_filter_ignores_malformed_values(curator_client: Client) -> None:
+    for value in ["abc", "99999999999999999999999"]:
+        response = curator_client.get(
+            reverse("admin:quotes_statement_changelist"), {"outlet": value}
+        )
+        assert response.status_code == 200
+
+
+def test_source_page_costs_at_most_one_query_per_appearance(
+    curator_client: Client, django_assert_max_num_queries
+) -> None:
+    # The autocomplete widget of each inline looks up its statement: one query each.
+    source = SourceFactory(text="“We will not back down.” " * 30)
+    for index in range(30):
+        AppearanceFactory(source=source, offset=index * 25 + 1)
+    with django_assert_max_num_queries(30 + 15):
+        response = curator_client.get(reverse("admin:quotes_source_change", args=[source.pk]))
+    assert response.status_code == 200

@@ -81,11 +81,18 @@ def csv_row(statement: Statement) -> list[Any]:
     ]
 
 
+def spreadsheet_safe(value: Any) -> Any:
+    """Quoted words starting with =, +, - or @ would run as formulas in a spreadsheet."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def stream_csv(statements: QuerySet[Statement]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
     for statement in statements.iterator(chunk_size=CHUNK_SIZE):
-        yield writer.writerow(csv_row(statement))
+        yield writer.writerow([spreadsheet_safe(value) for value in csv_row(statement)])
 
 
 def stream_ndjson(statements: QuerySet[Statement], context: dict[str, Any]) -> Iterator[str]:

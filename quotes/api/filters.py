@@ -28,11 +28,23 @@ class StrictBooleanField(forms.Field):
         try:
             return self.values[str(value).strip().lower()]
         except KeyError:
-            raise forms.ValidationError(f"Enter true or false; got {value!r}.") from None
+            # A parameter, not an f-string: forms %-format messages, and values may hold "%".
+            raise forms.ValidationError(
+                "Enter true or false; got %(value)r.", params={"value": value}
+            ) from None
 
 
 class StrictBooleanFilter(filters.Filter):
     field_class = StrictBooleanField
+
+
+class IdFilter(filters.NumberFilter):
+    """A row id: a whole number in the database's range, not 1.9 or 1e0."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
 
 
 class SlugsField(forms.MultipleChoiceField):
@@ -79,7 +91,7 @@ class StatementFilter(filters.FilterSet):
     outlet = filters.CharFilter(
         method="filter_outlet", help_text="Slug of an outlet that printed the statement."
     )
-    source = filters.NumberFilter(
+    source = IdFilter(
         method="filter_source", help_text="Id of a source that printed the statement."
     )
     kind = filters.ChoiceFilter(choices=Statement.Kind.choices, help_text="Kind of statement.")
@@ -197,13 +209,19 @@ class SpeakerFilter(filters.FilterSet):
 class OrganizationFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=Organization.Kind.choices, help_text="Kind.")
     parent = filters.CharFilter(field_name="parent__slug", help_text="Slug of the parent.")
-    q = filters.CharFilter(method="filter_q", help_text="Part of the name or an alias.")
+    q = filters.CharFilter(
+        method="filter_q", max_length=200, help_text="Part of the name or an alias."
+    )
 
     class Meta:
         model = Organization
         fields: list[str] = []
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Aliases are searched in their JSON text: a query of punctuation alone would
+        # match the brackets and quotes of every list.
+        if not any(character.isalnum() for character in value):
+            return queryset.none()
         return queryset.filter(Q(name__icontains=value) | Q(aliases__icontains=value))
 
 

@@ -115,7 +115,11 @@ class KeysetPagination(BasePagination):
             value, pk, backwards = json.loads(base64.urlsafe_b64decode(raw.encode()))
         except (ValueError, TypeError, UnicodeError):
             raise self.invalid_cursor() from None
-        scalar = value is None or isinstance(value, str | int | float)
+        scalar = (
+            value is None
+            or isinstance(value, int | float)
+            or (isinstance(value, str) and "\x00" not in value)
+        )
         if not (scalar and isinstance(pk, int) and isinstance(backwards, bool)):
             raise self.invalid_cursor()
         return (value, pk), backwards

@@ -256,7 +256,7 @@ class FacetsSerializer(serializers.Serializer):
     considered = serializers.IntegerField(help_text="Statements the counts were taken over.")
     complete = serializers.BooleanField(
         help_text="False when the filtered set was larger than the facet limit and the "
-        "counts cover only its first `considered` statements in the requested order."
+        "counts cover only the `considered` most recently added of its statements."
     )
     speaker = FacetValueSerializer(many=True)
     organization = FacetValueSerializer(many=True)

@@ -115,24 +115,8 @@ def bounded_int(request: Request, name: str, default: int, maximum: int) -> int:
     return int(raw)
 
 
-@documented(
-    serializers.StatementSerializer,
-    serializers.StatementDetailSerializer,
-    serializers.StatementWriteSerializer,
-)
-class StatementViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
-    """Attributed statements, each with every outlet's wording of it."""
-
-    write_serializer_class = serializers.StatementWriteSerializer
-
-    queryset = Statement.objects.none()  # tells the schema generator the model
-    serializer_class = serializers.StatementSerializer
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = StatementFilter
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, NDJSONRenderer]
-
-    def get_queryset(self) -> QuerySet[Statement]:
-        return statements_for(self.request)
+class FormatMixin:
+    """Unknown `format` values are a 400 naming the parameter, not a bare 404."""
 
     def perform_content_negotiation(
         self, request: Request, force: bool = False
@@ -140,7 +124,7 @@ class StatementViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
         try:
             renderer, media_type = super().perform_content_negotiation(request, force)
         except Http404:
-            formats = ", ".join(r.format for r in self.renderer_classes)
+            formats = ", ".join(r.format for r in self.get_renderers())
             wanted = request.query_params.get("format")
             raise ValidationError(
                 {"format": [f"Unknown format {wanted!r}: use one of {formats}."]}
@@ -159,6 +143,26 @@ class StatementViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
             self.request.accepted_renderer = JSONRenderer()
             self.request.accepted_media_type = JSONRenderer.media_type
         return super().handle_exception(exc)
+
+
+@documented(
+    serializers.StatementSerializer,
+    serializers.StatementDetailSerializer,
+    serializers.StatementWriteSerializer,
+)
+class StatementViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
+    """Attributed statements, each with every outlet's wording of it."""
+
+    write_serializer_class = serializers.StatementWriteSerializer
+
+    queryset = Statement.objects.none()  # tells the schema generator the model
+    serializer_class = serializers.StatementSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = StatementFilter
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, NDJSONRenderer]
+
+    def get_queryset(self) -> QuerySet[Statement]:
+        return statements_for(self.request)
 
     @extend_schema(
         parameters=[
@@ -305,7 +309,7 @@ class StatementViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
     serializers.SpeakerDetailSerializer,
     serializers.SpeakerWriteSerializer,
 )
-class SpeakerViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
+class SpeakerViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     """Named people and anonymous sources, with the statements credited to them."""
 
     write_serializer_class = serializers.SpeakerWriteSerializer
@@ -377,7 +381,7 @@ class SpeakerStatementViewSet(StatementViewSet):
 
 
 @documented(serializers.OrganizationSerializer, write=serializers.OrganizationWriteSerializer)
-class OrganizationViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
+class OrganizationViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     """Governments, agencies, missions, NGOs, outlets and campaigns, with their hierarchy."""
 
     write_serializer_class = serializers.OrganizationWriteSerializer
@@ -396,7 +400,7 @@ class OrganizationViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
 
 
 @documented(serializers.OutletSerializer)
-class OutletViewSet(viewsets.ReadOnlyModelViewSet):
+class OutletViewSet(FormatMixin, viewsets.ReadOnlyModelViewSet):
     """News outlets, with how many sources of each the database holds."""
 
     serializer_class = serializers.OutletSerializer
@@ -415,7 +419,7 @@ class OutletViewSet(viewsets.ReadOnlyModelViewSet):
     serializers.SourceDetailSerializer,
     serializers.SourceWriteSerializer,
 )
-class SourceViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
+class SourceViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     """Articles statements were printed in."""
 
     write_serializer_class = serializers.SourceWriteSerializer
@@ -428,9 +432,13 @@ class SourceViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
         return (
             Source.objects.select_related("outlet")
             .defer("text")
-            .annotate(appearance_count=counted(Appearance.objects.all(), "source"))
+            .annotate(appearance_count=counted(self.visible_appearances(), "source"))
             .order_by("-published_on", "-id")
         )
+
+    def visible_appearances(self) -> QuerySet[Appearance]:
+        visible = Statement.objects.visible_to(self.request.user)
+        return Appearance.objects.filter(statement__in=visible.values("pk"))
 
     def detail_data(self, source: Source) -> dict[str, Any]:
         source.refresh_from_db(fields=["text"])
@@ -439,7 +447,7 @@ class SourceViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
 
 
 @documented(serializers.TopicSerializer, write=serializers.TopicWriteSerializer)
-class TopicViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
+class TopicViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     """The controlled vocabulary of topics, with how many visible statements each has."""
 
     write_serializer_class = serializers.TopicWriteSerializer
@@ -455,7 +463,7 @@ class TopicViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
 
 
 @documented(serializers.AffiliationDetailSerializer, write=serializers.AffiliationWriteSerializer)
-class AffiliationViewSet(CuratedWriteMixin, viewsets.ModelViewSet):
+class AffiliationViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     """Roles speakers held in organizations, with optional start and end dates."""
 
     serializer_class = serializers.AffiliationDetailSerializer

@@ -92,7 +92,7 @@ def test_outlets_lists_news_outlets_with_source_counts(api: APIClient) -> None:
 def test_sources_show_outlet_and_appearance_count_and_text_to_curators_only(
     api: APIClient, curator_client: Client
 ) -> None:
-    appearance = AppearanceFactory()
+    appearance = AppearanceFactory(statement=VerifiedStatementFactory())
     source = appearance.source
     listed = api.get("/api/v1/sources/").json()["results"][0]
     assert listed["appearance_count"] == 1
