@@ -28,6 +28,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.db.models import BooleanField, F, FloatField, Func, QuerySet, TextField, Value
 from django.db.models.expressions import Col, Expression, RawSQL
+from django.db.models.functions import Cast
 
 from quotes.models import Speaker, Statement
 
@@ -144,7 +145,7 @@ def search_speakers(queryset: QuerySet[Speaker], q: str) -> QuerySet[Speaker]:
         names = Func(
             F("name"), F("aliases"), function="quotes_search_names", output_field=TextField()
         )
-        similarity = Func(Value(q), names, function="word_similarity", output_field=FloatField())
+        similarity = Cast(Func(Value(q), names, function="word_similarity"), FloatField())
         # The operator, not a comparison with the function, so the trigram index applies.
         close = _Infix(Value(q), names, operator="<%%")
         narrowed = queryset.annotate(similarity=similarity).filter(close)
@@ -224,9 +225,9 @@ def _postgresql_search(queryset: QuerySet[Statement], query: Query) -> QuerySet[
         template="(querytree(%(expressions)s)::text <> 'T')",
         output_field=BooleanField(),
     )
-    rank = Func(
-        _SearchVector(), tsquery, Value(1), function="ts_rank_cd", output_field=FloatField()
-    )
+    # float4 from PostgreSQL reaches Python as its shortest decimal, which no longer
+    # equals the stored value: keyset cursors need the exact float8.
+    rank = Cast(Func(_SearchVector(), tsquery, Value(1), function="ts_rank_cd"), FloatField())
     return queryset.annotate(search_rank=rank).filter(
         _Infix(_SearchVector(), tsquery, operator="@@"), indexable
     )

@@ -337,3 +337,31 @@ def test_export_errors_are_json(api: APIClient) -> None:
     response = api.get(URL, {"format": "csv", "said_after": "nope"})
     assert response.status_code == 400
     assert response.json()["errors"] == {"said_after": ["Enter a valid date."]}
+
+
+def test_relevance_pages_walk_every_match_once(api: APIClient) -> None:
+    # Many distinct ranks, and ties: the cursor must compare exactly on both databases.
+    for words in range(1, 13):
+        VerifiedStatementFactory(text=" ".join(["mines"] * (words % 5 + 1) + ["filler"] * words))
+    seen, url = [], URL + "?q=mines&page_size=1"
+    for _ in range(30):
+        body = api.get(url).json()
+        seen += [row["id"] for row in body["results"]]
+        url = body["next"]
+        if not url:
+            break
+    assert len(seen) == 12
+    assert len(set(seen)) == 12
+
+
+def test_fuzzy_speaker_pages_walk_every_match_once(api: APIClient) -> None:
+    for index in range(6):
+        SpeakerFactory(name=f"U.S. official {index}", slug=f"official-{index}")
+    seen, url = [], "/api/v1/speakers/?q=U.S.%20oficial&page_size=1"
+    for _ in range(20):
+        body = api.get(url).json()
+        seen += [row["slug"] for row in body["results"]]
+        url = body["next"]
+        if not url:
+            break
+    assert len(seen) == len(set(seen)) == 6
