@@ -46,9 +46,22 @@ class AppearanceForm(forms.ModelForm):
         data = super().clean()
         source, wording = data.get("source"), data.get("quoted_text")
         if data.get("offset") is None and source and wording:
-            offset = locate_wording(source.text, wording)
+            offset = self.free_offset(source, wording, data.get("statement"))
             if offset is None:
                 self.add_error("quoted_text", "This wording does not occur in the source's text.")
             else:
                 data["offset"] = offset
         return data
+
+    def free_offset(self, source: Any, wording: str, statement: Any) -> int | None:
+        """The first place the wording occurs that this statement does not already use
+        (an outlet may print the same words twice, e.g. in highlights and body)."""
+        statement = statement or getattr(self.instance, "statement", None)
+        taken = set()
+        if statement is not None and statement.pk:
+            others = statement.appearances.filter(source=source).exclude(pk=self.instance.pk)
+            taken = set(others.values_list("offset", flat=True))
+        offset = locate_wording(source.text, wording)
+        while offset is not None and offset in taken:
+            offset = locate_wording(source.text, wording, offset + 1)
+        return offset

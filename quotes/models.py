@@ -279,6 +279,12 @@ class Affiliation(Versioned):
                 fields=["speaker", "organization", "title", "start_on"],
                 name="quotes_affiliation_unique_role",
             ),
+            # NULLs are distinct to the constraint above: undated roles need their own.
+            models.UniqueConstraint(
+                fields=["speaker", "organization", "title"],
+                condition=Q(start_on__isnull=True),
+                name="quotes_affiliation_unique_undated_role",
+            ),
         ]
 
     def __str__(self) -> str:

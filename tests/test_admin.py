@@ -243,3 +243,17 @@ def test_source_page_costs_at_most_one_query_per_appearance(
     with django_assert_max_num_queries(30 + 15):
         response = curator_client.get(reverse("admin:quotes_source_change", args=[source.pk]))
     assert response.status_code == 200
+
+
+def test_offset_left_empty_finds_the_next_unused_printing(curator_client: Client) -> None:
+    source = SourceFactory(text="“Hold the line.” Later, in full: “Hold the line.”")
+    first = AppearanceFactory(source=source, quoted_text="Hold the line.", offset=1)
+    response = curator_client.post(
+        reverse("admin:quotes_appearance_add"),
+        {"statement": first.statement_id, "source": source.pk, "quoted_text": "Hold the line."},
+    )
+    assert response.status_code == 302
+    assert sorted(first.statement.appearances.values_list("offset", flat=True)) == [
+        1,
+        source.text.rindex("Hold"),
+    ]

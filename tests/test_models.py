@@ -208,3 +208,12 @@ def test_said_on_display_follows_precision() -> None:
         Statement(said_on=datetime.date(2020, 1, 1), said_on_precision="year").said_on_display
         == "2020"
     )
+
+
+def test_an_undated_role_is_not_recorded_twice() -> None:
+    first = AffiliationFactory(start_on=None)
+    assert_rejected(
+        lambda: AffiliationFactory(
+            speaker=first.speaker, organization=first.organization, title=first.title, start_on=None
+        )
+    )
