@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
@@ -28,8 +28,6 @@ from .models import (
 admin.site.site_header = "Quote and attribution database"
 admin.site.site_title = "Quotes admin"
 admin.site.index_title = "Curation"
-
-UPDATE = services.Action.UPDATE
 
 # Aliases and authors are JSON lists; curators edit them one name per line.
 NAME_LISTS = {models.JSONField: {"form_class": NameListField}}
@@ -223,28 +221,10 @@ class AppearanceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["statement", "source", "via"]
 
     def save_model(self, request: HttpRequest, obj: Appearance, form: Any, change: bool) -> None:
-        # An appearance is part of its statement: the statement's version and history
-        # record the change.
-        with transaction.atomic():
-            before = services.row_claim(instance=obj.statement, expected_version=None)
-            obj.save()
-            services.revision_record(
-                instance=obj.statement,
-                action=services.Action.UPDATE,
-                by=request.user,
-                before=before,
-            )
+        services.appearance_save(appearance=obj, by=request.user)
 
     def delete_model(self, request: HttpRequest, obj: Appearance) -> None:
-        with transaction.atomic():
-            before = services.row_claim(instance=obj.statement, expected_version=None)
-            obj.delete()
-            services.revision_record(
-                instance=obj.statement,
-                action=services.Action.UPDATE,
-                by=request.user,
-                before=before,
-            )
+        services.appearance_delete(appearance=obj, by=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Appearance]) -> None:
         for appearance in queryset.select_related("statement"):

@@ -313,6 +313,28 @@ def statement_revert(
     )
 
 
+# Appearances edited on their own
+
+
+def _recorded_on_statement(statement: Statement, by: AbstractBaseUser, write: Any) -> None:
+    # An appearance is part of its statement: the statement's version and history
+    # record the change.
+    with transaction.atomic():
+        before = row_claim(instance=statement, expected_version=None)
+        write()
+        revision_record(instance=statement, action=Action.UPDATE, by=by, before=before)
+
+
+def appearance_save(*, appearance: Appearance, by: AbstractBaseUser) -> None:
+    """Save one appearance, recorded as a change to its statement."""
+    _recorded_on_statement(appearance.statement, by, appearance.save)
+
+
+def appearance_delete(*, appearance: Appearance, by: AbstractBaseUser) -> None:
+    """Delete one appearance, recorded as a change to its statement."""
+    _recorded_on_statement(appearance.statement, by, appearance.delete)
+
+
 # Merging duplicates
 
 

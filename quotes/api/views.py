@@ -312,9 +312,8 @@ class StatementViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
 class SpeakerViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     """Named people and anonymous sources, with the statements credited to them."""
 
-    write_serializer_class = serializers.SpeakerWriteSerializer
-
     serializer_class = serializers.SpeakerSerializer
+    write_serializer_class = serializers.SpeakerWriteSerializer
     lookup_field = "slug"
     filter_backends = [DjangoFilterBackend]
     filterset_class = SpeakerFilter
@@ -384,9 +383,8 @@ class SpeakerStatementViewSet(StatementViewSet):
 class OrganizationViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     """Governments, agencies, missions, NGOs, outlets and campaigns, with their hierarchy."""
 
-    write_serializer_class = serializers.OrganizationWriteSerializer
-
     serializer_class = serializers.OrganizationSerializer
+    write_serializer_class = serializers.OrganizationWriteSerializer
     lookup_field = "slug"
     filter_backends = [DjangoFilterBackend]
     filterset_class = OrganizationFilter
@@ -422,9 +420,8 @@ class OutletViewSet(FormatMixin, viewsets.ReadOnlyModelViewSet):
 class SourceViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     """Articles statements were printed in."""
 
-    write_serializer_class = serializers.SourceWriteSerializer
-
     serializer_class = serializers.SourceSerializer
+    write_serializer_class = serializers.SourceWriteSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = SourceFilter
 
@@ -450,9 +447,8 @@ class SourceViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
 class TopicViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     """The controlled vocabulary of topics, with how many visible statements each has."""
 
-    write_serializer_class = serializers.TopicWriteSerializer
-
     serializer_class = serializers.TopicSerializer
+    write_serializer_class = serializers.TopicWriteSerializer
     lookup_field = "slug"
 
     def get_queryset(self) -> QuerySet[Topic]:
