@@ -459,7 +459,28 @@ class Statement(Versioned):
             models.Index(fields=["status", "-said_on", "-id"]),
             models.Index(fields=["speaker", "-said_on"]),
             models.Index(fields=["organization", "-said_on"]),
-            models.Index(fields=["kind"]),
+            # Covers counting by kind and speaker (anonymous sources) from the index alone.
+            models.Index(fields=["kind", "status", "speaker"]),
+            # The API's default order, newest first with undated statements last, for
+            # the public (status) and per speaker or organization: a page then stops after
+            # its 21 rows instead of sorting every match (PostgreSQL's DESC alone puts
+            # NULLs first). Leading status also lets a speaker's count read the index alone.
+            models.Index(
+                F("status"),
+                F("said_on").desc(nulls_last=True),
+                F("id").desc(),
+                name="quotes_stmt_published_recent",
+            ),
+            *(
+                models.Index(
+                    F(column),
+                    F("status"),
+                    F("said_on").desc(nulls_last=True),
+                    F("id").desc(),
+                    name=f"quotes_stmt_{prefix}_recent",
+                )
+                for column, prefix in [("speaker", "speaker"), ("organization", "org")]
+            ),
         ]
 
     def __str__(self) -> str:

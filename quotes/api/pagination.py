@@ -21,6 +21,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from quotes import search
+
 COUNT_LIMIT = 10_000
 
 
@@ -42,6 +44,8 @@ class KeysetPagination(BasePagination):
         self.key, self.descending = self.ordering_of(queryset)
         self.count, self.count_is_exact = self.bounded_count(queryset)
         position, backwards = self.decode_cursor(request)
+        if self.key == search.RANK:  # count every match, but page through the ranked ones
+            queryset = search.relevance_candidates(queryset)
         ordered = self.order(queryset, reverse=backwards)
         if position is not None:
             try:

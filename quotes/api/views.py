@@ -26,7 +26,7 @@ from quotes.facets import statement_facets
 from quotes.models import Affiliation, Appearance, Organization, Source, Speaker, Statement, Topic
 
 from . import serializers
-from .exports import CSVRenderer, NDJSONRenderer, export_response
+from .exports import CSVRenderer, NDJSONRenderer, export_response, page_data
 from .filters import OrganizationFilter, SourceFilter, SpeakerFilter, StatementFilter
 from .versioning import expected_version, guarded
 from .writes import (
@@ -88,7 +88,8 @@ EXPORT_FORMATS = {"csv", "ndjson"}
 
 def statements_for(request: Request) -> QuerySet[Statement]:
     """Statements this caller may see, with everything the serializers read loaded."""
-    appearances = Appearance.objects.select_related("source__outlet", "via")
+    # Not the sources' full texts (kilobytes each): no statement serializer shows them.
+    appearances = Appearance.objects.select_related("source__outlet", "via").defer("source__text")
     return (
         Statement.objects.visible_to(request.user)
         .select_related("speaker", "organization")
@@ -180,12 +181,13 @@ class StatementViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
         if request.accepted_renderer.format in EXPORT_FORMATS:
             context = self.get_serializer_context()
             return export_response(request.accepted_renderer.format, statements, context)
-        page = self.paginate_queryset(statements)
+        # exports.page_data builds the rows in the serializer's shape without running it
+        # per row (a tenth of the time); it loads appearances and topics itself.
+        page = self.paginate_queryset(statements.prefetch_related(None))
         context = self.get_serializer_context()
         if q := request.query_params.get("q"):
             context["highlights"] = search.highlights(page, q)
-        data = self.serializer_class(page, many=True, context=context).data
-        return self.get_paginated_response(data)
+        return self.get_paginated_response(page_data(page, context))
 
     def detail_data(self, statement: Statement) -> dict[str, Any]:
         context = self.get_serializer_context()
