@@ -80,7 +80,10 @@ def env_cache(name: str, default: str) -> dict:
 
 
 def env_database(name: str, default: str) -> dict:
-    raw = os.environ.get(name) or default
+    return parse_database(name, os.environ.get(name) or default)
+
+
+def parse_database(name: str, raw: str) -> dict:
     conn_max_age = env_int("DATABASE_CONN_MAX_AGE", 0)
     try:
         config = dj_database_url.parse(raw, conn_max_age=conn_max_age)
@@ -88,7 +91,21 @@ def env_database(name: str, default: str) -> dict:
         raise ImproperlyConfigured(f"{name} could not be parsed ({exc}): {raw!r}") from None
     if not config.get("ENGINE"):
         raise ImproperlyConfigured(f"{name} names no supported database: {raw!r}")
+    # A persistent connection is checked before reuse, so a restarted database or a
+    # failed-over replica costs a reconnect rather than a failed request.
+    config["CONN_HEALTH_CHECKS"] = conn_max_age != 0
     return config
+
+
+def env_replicas(name: str) -> dict[str, dict]:
+    """Read-only replicas of the primary, as database aliases replica1, replica2, …"""
+    replicas = {}
+    for number, raw in enumerate(env_list(name, default=[]), start=1):
+        config = parse_database(name, raw)
+        # Tests run against the primary's test database: there is no replication there.
+        config["TEST"] = {"MIRROR": "default"}
+        replicas[f"replica{number}"] = config
+    return replicas
 
 
 DEBUG = env_bool("DEBUG", default=True)
@@ -136,6 +153,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "quotes.routers.PinToPrimaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -164,6 +183,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Reads go to replicas; writes, and reads that must see them, to the primary (quotes.routers).
+DATABASES.update(env_replicas("DATABASE_REPLICA_URLS"))
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 10)
+DATABASE_ROUTERS = ["quotes.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Throttling counts must be shared by every worker process: by default a table in the
@@ -184,6 +208,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# whitenoise serves the collected static files from the app servers, compressed and
+# with long cache lifetimes: no separate static file server is needed.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
