@@ -2,7 +2,9 @@
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
+
+from quotes.api.problems import problem_response
 
 
 class RejectUnstorableQueryMiddleware:
@@ -18,15 +20,6 @@ class RejectUnstorableQueryMiddleware:
             fields = [("path", [request.path]), *request.GET.lists()]
             for name, values in fields:
                 if "\x00" in name or any("\x00" in value for value in values):
-                    return JsonResponse(
-                        {
-                            "type": "/api/v1/problems/invalid-input",
-                            "title": "Invalid input",
-                            "status": 400,
-                            "detail": f"{name!r}: NUL characters are not allowed.",
-                            "errors": {name: ["NUL characters are not allowed."]},
-                        },
-                        status=400,
-                        content_type="application/problem+json",
-                    )
+                    message = "NUL characters are not allowed."
+                    return problem_response(400, f"{name}: {message}", {name: [message]})
         return self.get_response(request)

@@ -3,8 +3,10 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from rest_framework.throttling import SimpleRateThrottle
+
+from quotes.api.problems import problem_response
 
 
 class LoginRateThrottle(SimpleRateThrottle):
@@ -23,15 +25,8 @@ def throttled_login(login_view: Callable[..., HttpResponse]) -> Callable[..., Ht
         throttle = LoginRateThrottle()
         if request.method == "POST" and not throttle.allow_request(request, None):
             wait = max(1, round(throttle.wait() or 1))
-            response = JsonResponse(
-                {
-                    "type": "/api/v1/problems/too-many-requests",
-                    "title": "Too many requests",
-                    "status": 429,
-                    "detail": f"Too many login attempts; try again in {wait} seconds.",
-                },
-                status=429,
-                content_type="application/problem+json",
+            response = problem_response(
+                429, f"Too many login attempts; try again in {wait} seconds."
             )
             response["Retry-After"] = str(wait)
             return response

@@ -72,6 +72,13 @@ def problem(status_code: int, detail: str, errors: dict | None = None, **extra: 
     return {**body, **extra}
 
 
+def problem_response(status_code: int, detail: str, errors: dict | None = None) -> JsonResponse:
+    """A problem-details response for code outside DRF's views (middleware, handlers)."""
+    return JsonResponse(
+        problem(status_code, detail, errors), status=status_code, content_type=MEDIA_TYPE
+    )
+
+
 def flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
     """Nested serializer errors as ``{"appearances[1].offset": ["…"]}``."""
     if isinstance(errors, dict):
@@ -138,13 +145,11 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Problem details under /api/, Django's usual page elsewhere."""
     if request.path.startswith("/api/"):
-        body = problem(404, f"No API resource at {request.path}.")
-        return JsonResponse(body, status=404, content_type=MEDIA_TYPE)
+        return problem_response(404, f"No API resource at {request.path}.")
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
-        body = problem(500, "Something went wrong on our side; it has been logged.")
-        return JsonResponse(body, status=500, content_type=MEDIA_TYPE)
+        return problem_response(500, "Something went wrong on our side; it has been logged.")
     return defaults.server_error(request)
