@@ -244,10 +244,13 @@ def statement_update(
 
 
 @transaction.atomic
-def statement_verify(*, statements: QuerySet[Statement], by: AbstractBaseUser) -> int:
+def statement_verify(
+    *, statements: QuerySet[Statement], by: AbstractBaseUser, expected_version: int | None = None
+) -> int:
     """Mark statements verified by `by`, now; each is recorded in its history.
 
-    Already-verified statements keep their record. Returns how many changed.
+    Already-verified statements keep their record. `expected_version`, for a single
+    statement, is compared-and-set like any other write. Returns how many changed.
     """
     pending = statements.exclude(status=Statement.Status.VERIFIED).order_by("pk")
     now = timezone.now()
@@ -256,7 +259,7 @@ def statement_verify(*, statements: QuerySet[Statement], by: AbstractBaseUser) -
         fields = {"status": Statement.Status.VERIFIED, "verified_by": by, "verified_at": now}
         statement_update(
             statement=statement,
-            expected_version=None,
+            expected_version=expected_version,
             fields=fields,
             by=by,
             action=Action.VERIFY,

@@ -47,6 +47,11 @@ def expected_version(request: Request, instance: Versioned) -> int:
     return instance.version
 
 
+def optional_expected_version(request: Request, instance: Versioned) -> int | None:
+    """For actions where If-Match is optional: checked and compare-and-set when sent."""
+    return expected_version(request, instance) if request.headers.get("If-Match") else None
+
+
 def guarded(instance: Model, write: Callable[[], Any]) -> Any:
     """Run `write`; a VersionConflict (lost race) becomes a 412 with the current ETag."""
     try:

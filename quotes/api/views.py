@@ -28,7 +28,7 @@ from quotes.models import Affiliation, Appearance, Organization, Source, Speaker
 from . import serializers
 from .exports import CSVRenderer, NDJSONRenderer, export_response, page_data
 from .filters import OrganizationFilter, SourceFilter, SpeakerFilter, StatementFilter
-from .versioning import expected_version, guarded
+from .versioning import guarded, optional_expected_version
 from .writes import (
     CHANGE_ERRORS,
     IF_MATCH,
@@ -154,10 +154,9 @@ class FormatMixin:
 class StatementViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     """Attributed statements, each with every outlet's wording of it."""
 
-    write_serializer_class = serializers.StatementWriteSerializer
-
     queryset = Statement.objects.none()  # tells the schema generator the model
     serializer_class = serializers.StatementSerializer
+    write_serializer_class = serializers.StatementWriteSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = StatementFilter
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, NDJSONRenderer]
@@ -230,12 +229,13 @@ class StatementViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     def verify(self, request: Request, pk: str) -> Response:
         """Mark the statement verified by you, now (If-Match optional)."""
         statement = self.get_object()
-        if request.headers.get("If-Match"):
-            expected_version(request, statement)
+        expected = optional_expected_version(request, statement)
         guarded(
             statement,
             lambda: services.statement_verify(
-                statements=Statement.objects.filter(pk=statement.pk), by=request.user
+                statements=Statement.objects.filter(pk=statement.pk),
+                by=request.user,
+                expected_version=expected,
             ),
         )
         return self.detail_response(self.reloaded(statement))
@@ -248,7 +248,7 @@ class StatementViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     def retract(self, request: Request, pk: str) -> Response:
         """Retract the statement: kept, hidden from the public, with the reason."""
         statement = self.get_object()
-        expected = expected_version(request, statement) if request.headers.get("If-Match") else None
+        expected = optional_expected_version(request, statement)
         body = serializers.RetractSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         guarded(
