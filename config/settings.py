@@ -259,10 +259,3 @@ SPECTACULAR_SETTINGS = {
         "quotes.api.schema.add_parameter_examples",
     ],
 }
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-}
