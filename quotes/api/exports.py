@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -231,12 +231,22 @@ def statement_url_prefix(request: Any) -> str:
     return sample[: sample.rindex("0/")]
 
 
+def paged(statements: QuerySet[Statement]) -> QuerySet[Statement]:
+    """`statements` as the paginator should read them for page_data()."""
+    if connections[statements.db].vendor == "postgresql":
+        # Only what paging and highlighting need (sort key, id, and the text a highlight
+        # falls back on): page_data() builds the rows. Loading 20 full statements with
+        # speaker and organization just for their ids was a fifth of a list request.
+        return statements.prefetch_related(None).select_related(None).only("said_on", "text")
+    return statements  # page_data() serializes these very instances
+
+
 def page_data(page: Sequence[Statement], context: dict[str, Any]) -> list[dict[str, Any]]:
     """What StatementSerializer(page, many=True, context=context).data shows, built by the
     database on PostgreSQL (else by the serializer): about 1 ms for a page of 20 instead
     of the serializers' 10 to 15 ms, which would be most of a list request's time.
-    `page`: statements with their speaker and organization loaded; `context`: the request
-    and, with `q`, the highlights."""
+    `page`: the paginated page of paged(statements); `context`: the request and, with
+    `q`, the highlights."""
     ids = [statement.pk for statement in page]
     prefix, highlights = statement_url_prefix(context["request"]), context.get("highlights", {})
     statements = Statement.objects.filter(pk__in=ids).order_by("id")
@@ -246,8 +256,6 @@ def page_data(page: Sequence[Statement], context: dict[str, Any]) -> list[dict[s
         lines = statements.annotate(line=RawSQL(_NDJSON_LINE, [prefix]))
         by_id = {pk: json.loads(line) for pk, line in lines.values_list("pk", "line")}
     else:  # small development databases: the serializers, in as few queries as before
-        printed = Appearance.objects.select_related("source__outlet", "via").defer("source__text")
-        prefetch_related_objects(page, Prefetch("appearances", queryset=printed), "topics")
         by_id = {data["id"]: data for data in _serialized(page, context)}
     for pk, data in by_id.items():
         data["highlight"] = highlights.get(pk)

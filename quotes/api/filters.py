@@ -68,7 +68,21 @@ ORDERINGS = {
 }
 
 
-class StatementFilter(filters.FilterSet):
+class FilterSet(filters.FilterSet):
+    """django-filter's FilterSet, building its form class once per FilterSet class.
+
+    The stock one builds a new form class (and a form field per filter) on every request;
+    the filters' fields never change, and each form instance copies its fields anyway.
+    """
+
+    def get_form_class(self) -> type[forms.Form]:
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
+
+class StatementFilter(FilterSet):
     q = filters.CharFilter(
         method="filter_q",
         help_text='Full-text search, web-search syntax: words (all must match), "exact '
@@ -201,7 +215,7 @@ def printed(**lookups: Any) -> Exists:
     return Exists(Appearance.objects.filter(statement=OuterRef("pk"), **lookups))
 
 
-class SpeakerFilter(filters.FilterSet):
+class SpeakerFilter(FilterSet):
     q = filters.CharFilter(
         method="filter_q",
         help_text="Name or alias, tolerant of misspellings (“Perskov”, “Lloyd Austen”).",
@@ -219,7 +233,7 @@ class SpeakerFilter(filters.FilterSet):
         return search.search_speakers(queryset, value).order_by("-similarity", "-id")
 
 
-class OrganizationFilter(filters.FilterSet):
+class OrganizationFilter(FilterSet):
     kind = filters.ChoiceFilter(choices=Organization.Kind.choices, help_text="Kind.")
     parent = filters.CharFilter(field_name="parent__slug", help_text="Slug of the parent.")
     q = filters.CharFilter(
@@ -238,7 +252,7 @@ class OrganizationFilter(filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(aliases__icontains=value))
 
 
-class SourceFilter(filters.FilterSet):
+class SourceFilter(FilterSet):
     outlet = filters.CharFilter(field_name="outlet__slug", help_text="Outlet slug.")
     published_after = filters.DateFilter(
         field_name="published_on", lookup_expr="gte", help_text="ISO date, inclusive."

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
+from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.request import Request
 
 
@@ -20,4 +20,8 @@ class CuratorPermissions(DjangoModelPermissionsOrAnonReadOnly):
             user, model = request.user, self._queryset(view).model
             perm = f"{model._meta.app_label}.change_{model._meta.model_name}"
             return bool(user and user.is_authenticated and user.has_perm(perm))
+        if request.method in SAFE_METHODS:
+            # Everyone may read; the parent class would build the view's queryset (joins,
+            # prefetches) on every read just to learn that.
+            return True
         return super().has_permission(request, view)

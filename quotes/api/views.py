@@ -26,7 +26,7 @@ from quotes.facets import statement_facets
 from quotes.models import Affiliation, Appearance, Organization, Source, Speaker, Statement, Topic
 
 from . import serializers
-from .exports import CSVRenderer, NDJSONRenderer, export_response, page_data
+from .exports import CSVRenderer, NDJSONRenderer, export_response, page_data, paged
 from .filters import OrganizationFilter, SourceFilter, SpeakerFilter, StatementFilter
 from .versioning import guarded, optional_expected_version
 from .writes import (
@@ -182,7 +182,7 @@ class StatementViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
             return export_response(request.accepted_renderer.format, statements, context)
         # exports.page_data builds the rows in the serializer's shape without running it
         # per row (a tenth of the time); it loads appearances and topics itself.
-        page = self.paginate_queryset(statements.prefetch_related(None))
+        page = self.paginate_queryset(paged(statements))
         context = self.get_serializer_context()
         if q := request.query_params.get("q"):
             context["highlights"] = search.highlights(page, q)
