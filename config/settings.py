@@ -192,7 +192,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Throttling counts must be shared by every worker process: by default a table in the
 # database (created by a migration); Redis in larger deployments.
-CACHES = {"default": env_cache("CACHE_URL", "db://")}
+CACHES = {
+    "default": env_cache("CACHE_URL", "db://"),
+    # Rendered public pages, per worker process, keyed by the data's generation
+    # (quotes/api/pagecache.py): nothing to share, and no page is served after a change.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 500)},
+    },
+}
+# How long an unchanged rendered page is kept; 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

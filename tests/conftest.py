@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from tests.factories import CuratorFactory
@@ -15,8 +15,14 @@ def fast_password_hashing(settings) -> None:
 def process_local_cache(settings) -> None:
     # Throttle counters in memory, so that query counts measure the views alone;
     # tests/api/test_auth.py checks throttling on the shared database cache.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Rendered pages too: each test starts with none (a rolled-back test's data
+    # generation comes round again in the next test, with other data).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
+    }
     cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture

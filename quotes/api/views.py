@@ -28,6 +28,7 @@ from quotes.models import Affiliation, Appearance, Organization, Source, Speaker
 from . import serializers
 from .exports import CSVRenderer, NDJSONRenderer, export_response, page_data, paged
 from .filters import OrganizationFilter, SourceFilter, SpeakerFilter, StatementFilter
+from .pagecache import PageCacheMixin
 from .versioning import guarded, optional_expected_version
 from .writes import (
     CHANGE_ERRORS,
@@ -151,7 +152,7 @@ class FormatMixin:
     serializers.StatementDetailSerializer,
     serializers.StatementWriteSerializer,
 )
-class StatementViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
+class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     """Attributed statements, each with every outlet's wording of it."""
 
     queryset = Statement.objects.none()  # tells the schema generator the model
@@ -176,10 +177,15 @@ class StatementViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
         ]
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        statements = self.filter_queryset(self.get_queryset())
         if request.accepted_renderer.format in EXPORT_FORMATS:
+            statements = self.filter_queryset(self.get_queryset())
             context = self.get_serializer_context()
             return export_response(request.accepted_renderer.format, statements, context)
+        return self.cached(request, self.list_page)
+
+    def list_page(self) -> Response:
+        request = self.request
+        statements = self.filter_queryset(self.get_queryset())
         # exports.page_data builds the rows in the serializer's shape without running it
         # per row (a tenth of the time); it loads appearances and topics itself.
         page = self.paginate_queryset(paged(statements))
@@ -299,11 +305,15 @@ class StatementViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
         ],
     )
     @action(detail=False, pagination_class=None)
-    def facets(self, request: Request) -> Response:
+    def facets(self, request: Request) -> HttpResponseBase:
         """Counts by speaker, organization, outlet, kind, topic and year for the filtered set."""
         size = bounded_int(request, "facet_size", default=10, maximum=50)
-        statements = self.filter_queryset(self.get_queryset())
-        return Response(statement_facets(statements, size))
+
+        def build() -> Response:
+            statements = self.filter_queryset(self.get_queryset())
+            return Response(statement_facets(statements, size))
+
+        return self.cached(request, build)
 
 
 @documented(

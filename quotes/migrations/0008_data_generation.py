@@ -1,0 +1,89 @@
+"""A counter that every committed change to published data increases: the key of the
+public page cache (quotes/api/pagecache.py).
+
+Kept by triggers in the database rather than by the application, so that no way of
+writing is missed (services, admin, loaddata, the corpus generator's COPY, a fix made in
+psql), the new value becomes visible in the same commit as the data it stands for, and a
+read replica's counter always describes the data that replica holds.
+
+PostgreSQL: one statement-level trigger per table and statement, so a COPY of a million
+rows costs one increment. SQLite has row-level triggers only. A SQLite rebuild of one of
+these tables (an altered column) drops its trigger: such a migration must recreate it
+(see 0005 for the search triggers).
+"""
+
+from django.db import migrations
+
+TABLE = "quotes_data_generation"
+WATCHED = (
+    "quotes_statement",
+    "quotes_appearance",
+    "quotes_statement_topics",
+    "quotes_speaker",
+    "quotes_organization",
+    "quotes_affiliation",
+    "quotes_source",
+    "quotes_topic",
+)
+CREATE_TABLE = f"""
+    CREATE TABLE {TABLE} (
+        id integer PRIMARY KEY CHECK (id = 1),
+        generation bigint NOT NULL
+    )"""
+SEED_ROW = f"INSERT INTO {TABLE} (id, generation) VALUES (1, 1)"
+INCREMENT = f"UPDATE {TABLE} SET generation = generation + 1"
+
+
+def postgresql_sql() -> tuple[list[str], list[str]]:
+    forwards = [
+        CREATE_TABLE,
+        SEED_ROW,
+        f"""CREATE FUNCTION quotes_data_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            {INCREMENT};
+            RETURN NULL;
+        END $$""",
+    ]
+    backwards = []
+    for table in WATCHED:
+        forwards.append(
+            f"CREATE TRIGGER {table}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION quotes_data_changed()"
+        )
+        backwards.append(f"DROP TRIGGER {table}_changed ON {table}")
+    backwards += ["DROP FUNCTION quotes_data_changed()", f"DROP TABLE {TABLE}"]
+    return forwards, backwards
+
+
+SQLITE_TRIGGERS = {
+    f"{table}_{event.lower()}_changed": f"AFTER {event} ON {table} BEGIN {INCREMENT}; END"
+    for table in WATCHED
+    for event in ("INSERT", "UPDATE", "DELETE")
+}
+
+
+def sqlite_sql() -> tuple[list[str], list[str]]:
+    forwards = [CREATE_TABLE, SEED_ROW]
+    forwards += [f"CREATE TRIGGER {name} {body}" for name, body in SQLITE_TRIGGERS.items()]
+    backwards = [f"DROP TRIGGER {name}" for name in SQLITE_TRIGGERS] + [f"DROP TABLE {TABLE}"]
+    return forwards, backwards
+
+
+def install(apps, schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    forwards, _ = postgresql_sql() if vendor == "postgresql" else sqlite_sql()
+    for sql in forwards:
+        schema_editor.execute(sql)
+
+
+def uninstall(apps, schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    _, backwards = postgresql_sql() if vendor == "postgresql" else sqlite_sql()
+    for sql in backwards:
+        schema_editor.execute(sql)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("quotes", "0007_statement_list_indexes")]
+
+    operations = [migrations.RunPython(install, uninstall, elidable=False)]

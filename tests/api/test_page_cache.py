@@ -1,0 +1,151 @@
+"""The public page cache: rendered statement lists and facets, reused until the data
+changes (quotes/api/pagecache.py, migration 0008)."""
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+
+from quotes.api.pagecache import HEADER, data_generation
+from quotes.models import Statement
+from quotes.services import statement_update
+from tests.factories import StatementFactory, VerifiedStatementFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/statements/"
+FACETS = "/api/v1/statements/facets/"
+
+
+def texts(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [row["text"] for row in response.json()["results"]]
+
+
+def test_second_anonymous_request_is_served_from_the_page_cache(
+    client: Client, django_assert_num_queries
+) -> None:
+    VerifiedStatementFactory.create_batch(3)
+    first = client.get(URL)
+    with django_assert_num_queries(1):  # the data generation, nothing else
+        second = client.get(URL)
+    assert (first[HEADER], second[HEADER]) == ("miss", "hit")
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"] == "application/json"
+    assert "Accept" in second["Vary"]
+
+
+def test_statement_created_after_a_cached_page_is_listed_at_once(client: Client) -> None:
+    VerifiedStatementFactory(text="Before.")
+    assert texts(client.get(URL)) == ["Before."]
+    VerifiedStatementFactory(text="After.")
+    response = client.get(URL)
+    assert response[HEADER] == "miss"
+    assert sorted(texts(response)) == ["After.", "Before."]
+
+
+def test_edit_through_the_services_replaces_the_cached_page(client: Client, curator) -> None:
+    statement = VerifiedStatementFactory(text="We will talk.")
+    client.get(URL)
+    statement_update(
+        statement=statement,
+        expected_version=statement.version,
+        fields={"text": "We will not talk."},
+        by=curator,
+    )
+    assert texts(client.get(URL)) == ["We will not talk."]
+
+
+def test_change_made_in_sql_by_hand_replaces_the_cached_page(client: Client) -> None:
+    statement = VerifiedStatementFactory(text="Original wording.")
+    client.get(URL)
+    with connection.cursor() as cursor:  # as a fix made in psql would be
+        cursor.execute(
+            "UPDATE quotes_statement SET text = %s WHERE id = %s", ["Fixed.", statement.pk]
+        )
+    assert texts(client.get(URL)) == ["Fixed."]
+
+
+def test_change_to_a_speaker_replaces_cached_pages_that_show_them(client: Client) -> None:
+    statement = VerifiedStatementFactory()
+    client.get(URL)
+    statement.speaker.name = "Renamed Person"
+    statement.speaker.save()
+    assert client.get(URL).json()["results"][0]["speaker"]["name"] == "Renamed Person"
+
+
+def test_data_generation_moves_only_with_committed_changes() -> None:
+    before = data_generation("default")
+    seen_inside = []
+
+    def change_then_fail() -> None:
+        with transaction.atomic():
+            StatementFactory()
+            seen_inside.append(data_generation("default"))  # its own change, uncommitted
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        change_then_fail()
+    assert seen_inside[0] > before
+    assert data_generation("default") == before
+    StatementFactory()
+    assert data_generation("default") > before
+
+
+def test_curators_are_never_served_or_given_cached_pages(
+    client: Client, curator_client: Client
+) -> None:
+    VerifiedStatementFactory(text="Public.")
+    StatementFactory(text="Draft.")
+    client.get(URL)  # the public page, now cached
+    curated = curator_client.get(URL)
+    assert HEADER not in curated
+    assert sorted(texts(curated)) == ["Draft.", "Public."]
+    assert texts(client.get(URL)) == ["Public."]
+
+
+def test_no_cache_request_is_rendered_afresh(client: Client) -> None:
+    VerifiedStatementFactory()
+    client.get(URL)
+    response = client.get(URL, HTTP_CACHE_CONTROL="no-cache")
+    assert response.status_code == 200
+    assert HEADER not in response
+
+
+def test_browsable_api_and_exports_are_not_cached(client: Client) -> None:
+    VerifiedStatementFactory()
+    for _ in range(2):
+        assert HEADER not in client.get(URL, HTTP_ACCEPT="text/html")
+        assert HEADER not in client.get(URL, {"format": "csv"})
+
+
+def test_each_host_gets_its_own_page_because_links_are_absolute(client: Client, settings) -> None:
+    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+    VerifiedStatementFactory.create_batch(3)
+    client.get(URL, {"page_size": 1}, HTTP_HOST="testserver")
+    other = client.get(URL, {"page_size": 1}, HTTP_HOST="localhost")
+    assert other[HEADER] == "miss"
+    assert other.json()["next"].startswith("http://localhost/")
+
+
+def test_malformed_requests_are_never_cached(client: Client) -> None:
+    for _ in range(2):
+        response = client.get(URL, {"said_after": "yesterday"})
+        assert response.status_code == 400
+        assert HEADER not in response
+
+
+def test_facets_are_cached_until_the_data_changes(client: Client) -> None:
+    VerifiedStatementFactory(kind=Statement.Kind.PARAPHRASE)
+    assert client.get(FACETS)[HEADER] == "miss"
+    assert client.get(FACETS)[HEADER] == "hit"
+    VerifiedStatementFactory(kind=Statement.Kind.PARAPHRASE)
+    response = client.get(FACETS)
+    assert response[HEADER] == "miss"
+    kinds = {row["value"]: row["count"] for row in response.json()["kind"]}
+    assert kinds["paraphrase"] == 2
+
+
+def test_page_cache_off_when_its_lifetime_is_zero(client: Client, settings) -> None:
+    settings.PAGE_CACHE_SECONDS = 0
+    VerifiedStatementFactory()
+    client.get(URL)
+    assert HEADER not in client.get(URL)
