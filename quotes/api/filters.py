@@ -198,12 +198,20 @@ class StatementFilter(FilterSet):
     def filter_said_after(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
         # A period overlaps [value, …) when it starts on or after the start of the
         # period (month or year) that contains `value`.
+        # Any period starting on or after `value` overlaps, whatever its precision (an
+        # undated statement has no said_on), so a month or year needs its own condition
+        # only when its start falls before `value`. For the first of a year (as the year
+        # facets' links ask) that leaves said_on alone: the newest-first index answers,
+        # counting included, without reading the table.
         P = Statement.Precision
-        return queryset.filter(
-            Q(said_on_precision=P.DAY, said_on__gte=value)
-            | Q(said_on_precision=P.MONTH, said_on__gte=value.replace(day=1))
-            | Q(said_on_precision=P.YEAR, said_on__gte=value.replace(month=1, day=1))
-        )
+        overlaps = Q(said_on__gte=value)
+        for precision, start in (
+            (P.MONTH, value.replace(day=1)),
+            (P.YEAR, value.replace(month=1, day=1)),
+        ):
+            if start < value:
+                overlaps |= Q(said_on_precision=precision, said_on__gte=start)
+        return queryset.filter(overlaps)
 
     def filter_said_before(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
         # Every period starts at said_on, so it overlaps (…, value] when it starts by then.

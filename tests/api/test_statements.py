@@ -135,6 +135,10 @@ def test_date_filters_match_overlapping_periods(api: APIClient) -> None:
     ]
     assert ids(api.get(URL, {"said_after": "2020-12-31", "said_before": "2021-01-01"})) == [year.id]
     assert ids(api.get(URL, {"said_before": "2024-11-19"})) == [month.id, year.id]
+    # From the first of a month or a year, periods starting before it no longer overlap.
+    assert ids(api.get(URL, {"said_after": "2022-06-01"})) == [day.id, month.id]
+    assert ids(api.get(URL, {"said_after": "2020-01-01", "said_before": "2020-12-31"})) == [year.id]
+    assert ids(api.get(URL, {"said_after": "2021-01-01"})) == [day.id, month.id]
 
 
 def test_ordering_by_date_puts_undated_last(api: APIClient) -> None:
