@@ -23,7 +23,16 @@ from rest_framework.response import Response
 
 from quotes import search, services
 from quotes.facets import statement_facets
-from quotes.models import Affiliation, Appearance, Organization, Source, Speaker, Statement, Topic
+from quotes.models import (
+    Affiliation,
+    Appearance,
+    Organization,
+    Source,
+    Speaker,
+    Statement,
+    Topic,
+    without_hidden_statements,
+)
 
 from . import serializers
 from .exports import CSVRenderer, NDJSONRenderer, export_response, page_data, paged
@@ -464,10 +473,14 @@ class TopicViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self) -> QuerySet[Topic]:
-        visible = Statement.objects.visible_to(self.request.user)
-        return Topic.objects.annotate(statement_count=counted(visible, "topics")).order_by(
-            "name", "id"
-        )
+        return Topic.objects.with_statement_counts().order_by("name", "id")
+
+    # Counts of statements the caller may see: see Topic.objects.with_statement_counts.
+    def paginate_queryset(self, queryset: QuerySet[Topic]) -> list[Topic]:
+        return without_hidden_statements(super().paginate_queryset(queryset), self.request.user)
+
+    def get_object(self) -> Topic:
+        return without_hidden_statements([super().get_object()], self.request.user)[0]
 
 
 @documented(serializers.AffiliationDetailSerializer, write=serializers.AffiliationWriteSerializer)

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
+from quotes.models import Statement
 from tests.factories import (
     AffiliationFactory,
     AppearanceFactory,
@@ -101,11 +102,22 @@ def test_sources_show_outlet_and_appearance_count_and_text_to_curators_only(
     assert curator_client.get(f"/api/v1/sources/{source.id}/").json()["text"] == source.text
 
 
-def test_topics_count_visible_statements(api: APIClient) -> None:
-    topic = TopicFactory(slug="mines")
-    VerifiedStatementFactory().topics.add(topic)
+def test_topics_count_visible_statements(api: APIClient, curator_client: Client) -> None:
+    topic, other = TopicFactory(slug="mines", name="Mines"), TopicFactory(name="Nukes")
+    VerifiedStatementFactory().topics.add(topic, other)
     StatementFactory(status="draft").topics.add(topic)
-    assert api.get("/api/v1/topics/").json()["results"][0]["statement_count"] == 1
+    retracted = VerifiedStatementFactory()
+    retracted.topics.add(topic)
+    Statement.objects.filter(pk=retracted.pk).update(
+        status="retracted", retraction_reason="Misattributed."
+    )
+    counts = {
+        row["slug"]: row["statement_count"] for row in api.get("/api/v1/topics/").json()["results"]
+    }
+    assert counts == {"mines": 1, other.slug: 1}
+    assert api.get("/api/v1/topics/mines/").json()["statement_count"] == 1
+    # Curators see drafts and retractions, and count them.
+    assert curator_client.get("/api/v1/topics/mines/").json()["statement_count"] == 3
 
 
 @pytest.mark.parametrize(
