@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import F
+from django.db.models import Count, F
 
 from quotes.corpus import Words
 from quotes.models import Appearance, Organization, Source, Speaker, Statement, wording_matches
@@ -70,6 +70,23 @@ def test_it_leaves_the_search_index_as_a_rebuild_would(corpus: None) -> None:
     assert len(loaded) == N
     rebuild_search_index()
     assert index_snapshot() == loaded
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search vectors")
+def test_it_stores_the_search_vector_the_database_would_compute(corpus: None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, search_vector::text, "
+            "quotes_statement_search_vector(id, text, speaker_id, organization_id)::text "
+            "FROM quotes_statement"
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == N
+    assert [(pk, stored) for pk, stored, _ in rows] == [(pk, computed) for pk, _, computed in rows]
+    rewordings = Appearance.objects.exclude(quoted_text=F("statement__text"))
+    reworded_twice = rewordings.values("statement").annotate(n=Count("quoted_text", distinct=True))
+    assert reworded_twice.filter(n__gt=1).exists()  # their order in the vector is tested too
+    assert Statement.objects.filter(speaker=None).exists()  # an organization's names too
 
 
 def test_it_draws_text_from_english_word_frequencies(corpus: None) -> None:
