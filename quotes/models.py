@@ -637,7 +637,11 @@ class Appearance(models.Model):
                 name="quotes_appearance_unique_statement_source_offset",
             ),
         ]
-        indexes = [models.Index(fields=["source", "offset"]), models.Index(fields=["via"])]
+        indexes = [
+            models.Index(fields=["source", "offset"]),
+            # The statements relayed via an outlet, from the index alone (`via` filter).
+            models.Index(fields=["via", "statement"], name="quotes_appearance_via_stmt"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source.title} @ {self.offset}"
