@@ -349,14 +349,15 @@ class SpeakerViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
 
     def detail_data(self, speaker: Speaker) -> dict[str, Any]:
         context = self.get_serializer_context()
-        by_kind = (
-            Statement.objects.visible_to(self.request.user)
-            .filter(speaker=speaker)
-            .values_list("kind")
-            .annotate(n=Count("id"))
-            .order_by("kind")
+        # One count per kind, united: each is read off the (kind, status, speaker)
+        # index alone, where grouping a prolific speaker's 90,000 statements by kind
+        # read every one of them (200 ms).
+        spoken = Statement.objects.visible_to(self.request.user).filter(speaker=speaker)
+        first, *others = (
+            spoken.filter(kind=kind).order_by().values_list("kind").annotate(n=Count("kind"))
+            for kind in Statement.Kind.values
         )
-        context["statements_by_kind"] = dict(by_kind)
+        context["statements_by_kind"] = dict(sorted(first.union(*others, all=True)))
         affiliations = speaker.affiliations.select_related("organization")
         speaker_with = Speaker.objects.prefetch_related(Prefetch("affiliations", affiliations))
         detail = speaker_with.get(pk=speaker.pk)
