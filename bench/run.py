@@ -89,7 +89,7 @@ def discover() -> dict[str, str]:
     """Parameters that exist in the loaded corpus, chosen the same way on every run."""
     from django.db.models import Count
 
-    from quotes.models import Organization, Statement
+    from quotes.models import Organization, Source, Statement
 
     published = Statement.objects.published()
     top = published.exclude(speaker=None).values("speaker__slug", "speaker__name")
@@ -100,7 +100,13 @@ def discover() -> dict[str, str]:
         kind="government", country=country["organization__country"]
     ).order_by("id")[0]
     detail = published.filter(speaker__slug=speaker["speaker__slug"]).order_by("id")[0]
+    # The outlet with the most sources and the topic with the most statements: the
+    # filters' hardest cases (a quarter and a seventh of the archive at 1,000,000).
+    outlet = Source.objects.exclude(outlet=None).values("outlet__slug").annotate(n=Count("id"))
+    tagged = Statement.topics.through.objects.values("topic__slug").annotate(n=Count("id"))
     return {
+        "outlet": outlet.order_by("-n", "outlet__slug")[0]["outlet__slug"],
+        "topic": tagged.order_by("-n", "topic__slug")[0]["topic__slug"],
         "speaker": speaker["speaker__slug"],
         "misspelled": misspell(speaker["speaker__name"]),
         "government": government.slug,
@@ -186,6 +192,8 @@ def suite(p: dict[str, str]) -> list[Case]:
         Case("organization with children", url(s, **children), "list"),
         Case("date range", url(s, **said), "list"),
         Case("kind and anonymous", url(s, kind="paraphrase", anonymous="true"), "list"),
+        Case("largest outlet", url(s, outlet=p["outlet"]), "list"),
+        Case("largest topic", url(s, topic=p["topic"]), "list"),
         Case(f"q rare ({p['rare']})", url(s, q=p["rare"]), "search"),
         Case(f"q medium ({p['medium']})", url(s, q=p["medium"]), "search"),
         Case(f"q very common ({p['common']})", url(s, q=p["common"]), "search"),
@@ -195,6 +203,7 @@ def suite(p: dict[str, str]) -> list[Case]:
         Case(f"facets with q ({p['medium']})", url(f"{s}facets/", q=p["medium"]), "facets"),
         Case("statement detail", f"{s}{p['detail']}/", "list"),
         Case("speaker fuzzy search", url("/api/v1/speakers/", q=p["misspelled"]), "search"),
+        Case("topic list", "/api/v1/topics/", "list"),
         Case(
             "CSV export (10,000 rows)",
             url(s, said_after=p["csv_after"], format="csv"),

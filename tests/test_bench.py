@@ -34,7 +34,7 @@ def corpus_suite(corpus: None) -> list:
 def test_it_finds_the_suites_parameters_in_the_corpus(corpus_suite: list) -> None:
     kinds = {case.kind for case in corpus_suite}
 
-    assert len(corpus_suite) == 17
+    assert len(corpus_suite) == 20
     assert [case.name for case in corpus_suite if case.cached] == ["default list, page cache"]
     assert kinds == {"list", "search", "facets", "export"}
 
