@@ -30,6 +30,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 # Per request (and per thread or task): whether this request must read from the primary.
 _pinned: ContextVar[bool] = ContextVar("pinned_to_primary", default=False)
+# Per request: the one replica it reads from. Replicas lag by different amounts, and a
+# request's reads must agree (a page's count and rows; the page cache's data generation
+# and the page it keys, quotes/api/pagecache.py).
+_replica: ContextVar[str | None] = ContextVar("request_replica", default=None)
 
 
 def replicas() -> list[str]:
@@ -47,13 +51,15 @@ def writing() -> bool:
 
 
 class ReplicaRouter:
-    """Sends reads to a random replica unless the primary is required (module docstring)."""
+    """Sends reads to a replica unless the primary is required (module docstring): the
+    request's own replica during a request, else a random one."""
 
     def db_for_read(self, model: type[Model], **hints: Any) -> str:
         choices = replicas()
         if not choices or _pinned.get() or writing():
             return DEFAULT_DB_ALIAS
-        return random.choice(choices)
+        chosen = _replica.get()
+        return chosen if chosen in choices else random.choice(choices)
 
     def db_for_write(self, model: type[Model], **hints: Any) -> str:
         return DEFAULT_DB_ALIAS
@@ -66,7 +72,8 @@ class ReplicaRouter:
 
 
 class PinToPrimaryMiddleware:
-    """Reads go to the primary during a writing request and for a few seconds after it.
+    """Reads go to the primary during a writing request and for a few seconds after it;
+    the other requests each read from one replica.
 
     Clients that keep cookies (browsers, the admin, most HTTP libraries with a session)
     read their own writes; a client without cookies may see a replica up to its lag behind.
@@ -78,9 +85,12 @@ class PinToPrimaryMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         writes = request.method not in SAFE_METHODS
         token = _pinned.set(writes or request.COOKIES.get(PIN_COOKIE) == "1")
+        choices = replicas()
+        replica = _replica.set(random.choice(choices) if choices else None)
         try:
             response = self.get_response(request)
         finally:
+            _replica.reset(replica)
             _pinned.reset(token)
         if writes and replicas():
             response.set_cookie(

@@ -47,6 +47,20 @@ def test_it_reads_from_the_primary_when_pinned() -> None:
     assert router.db_for_read(Statement) == REPLICA
 
 
+@override_settings(
+    DATABASE_REPLICAS=["replica1", "replica2", "replica3"],
+    DATABASE_ROUTERS=["quotes.routers.ReplicaRouter"],
+)
+def test_every_read_of_one_request_goes_to_the_same_replica() -> None:
+    def reads(request: HttpRequest) -> HttpResponse:
+        return HttpResponse(",".join({router.db_for_read(Statement) for _ in range(50)}))
+
+    middleware = PinToPrimaryMiddleware(reads)
+    chosen = {middleware(RequestFactory().get("/")).content.decode() for _ in range(30)}
+    assert all("," not in aliases for aliases in chosen)  # one replica per request
+    assert len(chosen) > 1  # and not the same one for every request
+
+
 def test_it_migrates_only_the_primary() -> None:
     assert router.allow_migrate(DEFAULT_DB_ALIAS, "quotes")
     assert not router.allow_migrate(REPLICA, "quotes")

@@ -8,7 +8,8 @@ the database's own triggers increase in the same commit as any change to the pub
 tables (migration 0008). A request costs one small query to read the generation, so a
 page is never served after the data it shows has changed, however the change was made
 (API, admin, loaddata, the corpus generator, psql). On a replica the counter arrives
-with the data it describes, so a lagging replica never caches under a newer generation.
+with the data it describes, and all of a request's reads go to the same replica
+(quotes/routers.py), so a lagging replica never caches a page under a newer generation.
 
 Not Django's cache_page: it cannot be invalidated by writes, it would send
 Cache-Control/Expires headers that let browsers and proxies keep stale copies, and

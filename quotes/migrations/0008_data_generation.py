@@ -6,10 +6,17 @@ writing is missed (services, admin, loaddata, the corpus generator's COPY, a fix
 psql), the new value becomes visible in the same commit as the data it stands for, and a
 read replica's counter always describes the data that replica holds.
 
-PostgreSQL: one statement-level trigger per table and statement, so a COPY of a million
-rows costs one increment. SQLite has row-level triggers only. A SQLite rebuild of one of
-these tables (an altered column) drops its trigger: such a migration must recreate it
-(see 0005 for the search triggers).
+PostgreSQL: a statement-level trigger per table notes the writing transaction (one row
+in quotes_data_change, once per transaction), and a deferred constraint trigger on that
+note increments the counter at commit. Incrementing at the first write instead would
+hold the counter's row lock for the rest of the transaction: every other writer would
+queue behind it, and one waiting for a row this transaction later needs would deadlock.
+Needs PostgreSQL 13 or later (pg_current_xact_id).
+
+SQLite has no statement-level or deferred triggers, and one writer at a time: row-level
+triggers increment the counter directly. A SQLite rebuild of one of these tables (an
+altered column) drops its triggers: such a migration must recreate them (see 0005 for
+the search triggers).
 """
 
 from django.db import migrations
@@ -32,17 +39,29 @@ CREATE_TABLE = f"""
     )"""
 SEED_ROW = f"INSERT INTO {TABLE} (id, generation) VALUES (1, 1)"
 INCREMENT = f"UPDATE {TABLE} SET generation = generation + 1"
+# Tests run inside a transaction that never commits: they set this trigger IMMEDIATE.
+COMMIT_TRIGGER = "quotes_data_change_at_commit"
 
 
 def postgresql_sql() -> tuple[list[str], list[str]]:
     forwards = [
         CREATE_TABLE,
         SEED_ROW,
-        f"""CREATE FUNCTION quotes_data_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        # A row exists only while its transaction runs: the commit trigger deletes it.
+        "CREATE TABLE quotes_data_change (xid xid8 PRIMARY KEY)",
+        """CREATE FUNCTION quotes_data_changed() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            {INCREMENT};
+            INSERT INTO quotes_data_change VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
             RETURN NULL;
         END $$""",
+        f"""CREATE FUNCTION quotes_data_committing() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            {INCREMENT};
+            DELETE FROM quotes_data_change WHERE xid = NEW.xid;
+            RETURN NULL;
+        END $$""",
+        f"""CREATE CONSTRAINT TRIGGER {COMMIT_TRIGGER} AFTER INSERT ON quotes_data_change
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION quotes_data_committing()""",
     ]
     backwards = []
     for table in WATCHED:
@@ -51,7 +70,12 @@ def postgresql_sql() -> tuple[list[str], list[str]]:
             f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION quotes_data_changed()"
         )
         backwards.append(f"DROP TRIGGER {table}_changed ON {table}")
-    backwards += ["DROP FUNCTION quotes_data_changed()", f"DROP TABLE {TABLE}"]
+    backwards += [
+        "DROP FUNCTION quotes_data_changed()",
+        "DROP TABLE quotes_data_change",
+        "DROP FUNCTION quotes_data_committing()",
+        f"DROP TABLE {TABLE}",
+    ]
     return forwards, backwards
 
 

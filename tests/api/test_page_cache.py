@@ -1,16 +1,32 @@
 """The public page cache: rendered statement lists and facets, reused until the data
 changes (quotes/api/pagecache.py, migration 0008)."""
 
+import importlib
+from collections.abc import Callable
+
+import psycopg
 import pytest
+from django.apps import apps
 from django.db import connection, transaction
 from django.test import Client
 
 from quotes.api.pagecache import HEADER, data_generation
 from quotes.models import Statement
 from quotes.services import statement_update
-from tests.factories import StatementFactory, VerifiedStatementFactory
+from tests.factories import (
+    AffiliationFactory,
+    AppearanceFactory,
+    OrganizationFactory,
+    SourceFactory,
+    SpeakerFactory,
+    StatementFactory,
+    TopicFactory,
+    VerifiedStatementFactory,
+)
 
-pytestmark = pytest.mark.django_db
+data_generation_migration = importlib.import_module("quotes.migrations.0008_data_generation")
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("changes_counted_at_once")]
 URL = "/api/v1/statements/"
 FACETS = "/api/v1/statements/facets/"
 
@@ -149,3 +165,74 @@ def test_page_cache_off_when_its_lifetime_is_zero(client: Client, settings) -> N
     VerifiedStatementFactory()
     client.get(URL)
     assert HEADER not in client.get(URL)
+
+
+def test_every_quotes_table_but_the_history_is_watched() -> None:
+    tables = {
+        model._meta.db_table
+        for model in apps.get_app_config("quotes").get_models(include_auto_created=True)
+    }
+    assert set(data_generation_migration.WATCHED) == tables - {"quotes_revision"}
+
+
+def _changes() -> dict[str, Callable[[], object]]:
+    """One insert, update and delete for each watched table."""
+    statement, topic = VerifiedStatementFactory(), TopicFactory()
+    appearance = AppearanceFactory(statement=statement)
+    affiliation = AffiliationFactory()
+    return {
+        "insert quotes_statement": lambda: StatementFactory(speaker=statement.speaker),
+        "update quotes_statement": lambda: statement.save(),
+        "insert quotes_appearance": lambda: AppearanceFactory(statement=statement),
+        "update quotes_appearance": lambda: appearance.save(),
+        "delete quotes_appearance": lambda: appearance.delete(),
+        "insert quotes_statement_topics": lambda: statement.topics.add(topic),
+        "delete quotes_statement_topics": lambda: statement.topics.clear(),
+        "insert quotes_speaker": lambda: SpeakerFactory(),
+        "update quotes_speaker": lambda: statement.speaker.save(),
+        "delete quotes_speaker": lambda: SpeakerFactory().delete(),
+        "insert quotes_organization": lambda: OrganizationFactory(),
+        "update quotes_organization": lambda: appearance.source.outlet.save(),
+        "insert quotes_affiliation": lambda: AffiliationFactory(),
+        "update quotes_affiliation": lambda: affiliation.save(),
+        "delete quotes_affiliation": lambda: affiliation.delete(),
+        "insert quotes_source": lambda: SourceFactory(),
+        "update quotes_source": lambda: appearance.source.save(),
+        "insert quotes_topic": lambda: TopicFactory(),
+        "update quotes_topic": lambda: topic.save(),
+        "delete quotes_topic": lambda: TopicFactory().delete(),
+        "delete quotes_statement": lambda: StatementFactory().delete(),
+        "delete quotes_source": lambda: SourceFactory().delete(),
+        "delete quotes_organization": lambda: OrganizationFactory().delete(),
+    }
+
+
+def test_every_insert_update_and_delete_of_published_data_moves_the_generation() -> None:
+    changes = _changes()
+    assert {name.split()[1] for name in changes} == set(data_generation_migration.WATCHED)
+    for name, change in changes.items():
+        before = data_generation("default")
+        change()
+        assert data_generation("default") > before, name
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's commit-time count")
+def test_postgresql_counts_a_transaction_once_at_commit_without_blocking_other_writers() -> None:
+    topic = TopicFactory()
+    before = data_generation("default")
+    params = connection.get_connection_params()
+    with psycopg.connect(**params) as other, psycopg.connect(**params, autocommit=True) as third:
+        # A long transaction writing twice, not yet committed…
+        other.execute("UPDATE quotes_topic SET description = 'a' WHERE id = %s", [topic.pk])
+        other.execute("UPDATE quotes_topic SET description = 'b' WHERE id = %s", [topic.pk])
+        assert data_generation("default") == before
+        # …does not hold up another writer (counted at the first write, it would).
+        third.execute("SET lock_timeout = '2s'")
+        third.execute(
+            "INSERT INTO quotes_topic (name, slug, description, version) "
+            "VALUES ('Other', 'other', '', 1)"
+        )
+        assert data_generation("default") == before + 1
+        other.commit()
+    assert data_generation("default") == before + 2
