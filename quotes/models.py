@@ -115,13 +115,14 @@ class Versioned(models.Model):
 
 
 class TopicQuerySet(models.QuerySet):
-    def with_statement_counts(self) -> TopicQuerySet:
+    def with_tagged_counts(self) -> TopicQuerySet:
         """Annotated with `statement_count`: how many statements carry each topic,
-        counted off the tagging table's topic index alone.
+        drafts and retractions included, counted off the tagging table's topic index
+        alone. Pass the topics through `without_hidden_statements` before showing them
+        to anyone who may not see every statement.
 
         A topic of a large archive carries tens of thousands of statements; checking
-        each one's status as well took seconds for a page of topics. Counts for readers
-        who may not see every statement are corrected by `without_hidden_statements`.
+        each one's status as well took seconds for a page of topics.
         """
         tagged = (
             Statement.topics.through.objects.filter(topic_id=OuterRef("pk"))
@@ -136,7 +137,7 @@ class TopicQuerySet(models.QuerySet):
 def without_hidden_statements(
     topics: list[Topic], user: AbstractBaseUser | AnonymousUser
 ) -> list[Topic]:
-    """`topics` (from with_statement_counts) with the statements `user` may not see taken
+    """`topics` (from with_tagged_counts) with the statements `user` may not see taken
     out of their counts: one query over those statements, few in a curated archive
     (drafts and retractions), however many statements the topics carry."""
     hidden = Statement.objects.hidden_from(user)
@@ -413,7 +414,8 @@ class StatementQuerySet(models.QuerySet):
             return self.none()
         # The other statuses by name rather than `status <> verified`: an index range
         # on a few thousand drafts and retractions, not a scan of every statement.
-        others = [status for status in Statement.Status.values if status != "verified"]
+        verified = Statement.Status.VERIFIED
+        others = [status for status in Statement.Status.values if status != verified]
         return self.filter(status__in=others)
 
     def by_speaker(self, speaker: Speaker) -> StatementQuerySet:

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, F
 
+from quotes.api.pagecache import data_generation
 from quotes.corpus import Words
 from quotes.models import Appearance, Organization, Source, Speaker, Statement, wording_matches
 from quotes.search import rebuild_search_index, search_statements
@@ -117,3 +118,13 @@ def test_it_reports_progress_and_its_rate() -> None:
 
     assert f"{N:,} / {N:,} statements" in output
     assert "statements/s" in output
+
+
+@pytest.mark.usefixtures("changes_counted_at_once")
+def test_it_moves_the_data_generation_and_leaves_its_triggers_in_place() -> None:
+    before = data_generation("default")
+    generate()
+    loaded = data_generation("default")
+    assert loaded > before  # pages cached before the load are not served after it
+    Statement.objects.filter(pk=Statement.objects.earliest("id").pk).update(notes="Checked.")
+    assert data_generation("default") > loaded

@@ -73,6 +73,9 @@ class FilterSet(filters.FilterSet):
 
     The stock one builds a new form class (and a form field per filter) on every request;
     the filters' fields never change, and each form instance copies its fields anyway.
+    A filter whose field depended on the request (a ModelChoiceFilter with a callable
+    queryset) would be frozen at its first request's: give such a FilterSet the stock
+    get_form_class back.
     """
 
     def get_form_class(self) -> type[forms.Form]:

@@ -33,6 +33,9 @@ from rest_framework.request import Request
 from quotes.models import Statement
 
 HEADER = "X-Page-Cache"
+# Larger pages (page_size=100 with long texts) are rendered each time: this bounds a
+# worker's page memory at PAGE_CACHE_ENTRIES × 256 KiB.
+MAX_PAGE_BYTES = 256 * 1024
 
 
 def data_generation(using: str) -> int | None:
@@ -63,9 +66,11 @@ def cached_page(request: Request, render: Callable[[], HttpResponseBase]) -> Htt
     if generation is None:
         return render()
     pages = caches["pages"]
-    # The host is part of the page: its next/previous links are absolute.
-    url = request.build_absolute_uri()
-    key = "page:" + sha256(f"{generation}\n{request.version}\n{url}".encode()).hexdigest()
+    # The host is part of the page (its next/previous links are absolute), and the media
+    # type (`application/json; indent=4` is rendered indented).
+    url, media_type = request.build_absolute_uri(), request.accepted_media_type
+    page = f"{generation}\n{request.version}\n{media_type}\n{url}"
+    key = "page:" + sha256(page.encode()).hexdigest()
     if (hit := pages.get(key)) is not None:
         content_type, content = hit
         response = HttpResponse(content, content_type=content_type)
@@ -74,8 +79,10 @@ def cached_page(request: Request, render: Callable[[], HttpResponseBase]) -> Htt
     response = render()
     if response.status_code == 200 and not response.streaming:
         response.render()
-        pages.set(key, (response["Content-Type"], response.content), settings.PAGE_CACHE_SECONDS)
-        response[HEADER] = "miss"
+        if len(response.content) <= MAX_PAGE_BYTES:
+            content = (response["Content-Type"], response.content)
+            pages.set(key, content, settings.PAGE_CACHE_SECONDS)
+            response[HEADER] = "miss"
     return response
 
 

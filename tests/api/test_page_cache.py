@@ -10,6 +10,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.test import Client
 
+from quotes.api import pagecache
 from quotes.api.pagecache import HEADER, data_generation
 from quotes.models import Statement
 from quotes.services import statement_update
@@ -236,3 +237,21 @@ def test_postgresql_counts_a_transaction_once_at_commit_without_blocking_other_w
         assert data_generation("default") == before + 1
         other.commit()
     assert data_generation("default") == before + 2
+
+
+def test_indented_json_is_its_own_page(client: Client) -> None:
+    VerifiedStatementFactory()
+    plain = client.get(URL, HTTP_ACCEPT="application/json")
+    indented = client.get(URL, HTTP_ACCEPT="application/json; indent=4")
+    assert indented[HEADER] == "miss"
+    assert indented.content != plain.content
+    assert indented.json() == plain.json()
+
+
+def test_pages_too_large_to_keep_are_rendered_each_time(client: Client, monkeypatch) -> None:
+    monkeypatch.setattr(pagecache, "MAX_PAGE_BYTES", 100)
+    VerifiedStatementFactory()
+    for _ in range(2):
+        response = client.get(URL)
+        assert response.status_code == 200
+        assert HEADER not in response

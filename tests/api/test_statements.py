@@ -369,3 +369,20 @@ def test_fuzzy_speaker_pages_walk_every_match_once(api: APIClient) -> None:
         if not url:
             break
     assert len(seen) == len(set(seen)) == 6
+
+
+@pytest.mark.parametrize("parameter", ["outlet", "via", "topic", "speaker", "organization"])
+def test_unknown_slugs_match_nothing_in_lists_facets_and_exports(
+    api: APIClient, parameter: str
+) -> None:
+    statement = VerifiedStatementFactory()
+    printed(statement)
+    unknown = {parameter: "no-such-slug"}
+    assert ids(api.get(URL, unknown)) == []
+    facets = api.get(URL + "facets/", unknown)
+    assert facets.status_code == 200
+    assert facets.json()["considered"] == 0
+    export = api.get(URL, {**unknown, "format": "csv"})
+    assert export.status_code == 200
+    assert len(b"".join(export.streaming_content).decode().splitlines()) == 1  # the header
+    assert api.get("/api/v1/sources/", {"outlet": "no-such-slug"}).json()["results"] == []

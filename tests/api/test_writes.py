@@ -342,3 +342,23 @@ def test_two_concurrent_writers_cannot_both_win(curator) -> None:
     statement.refresh_from_db()
     assert (statement.setting, statement.version) == (winner, 2)
     assert Revision.objects.filter(object_id=statement.id).count() == 1
+
+
+def test_topic_write_response_counts_only_statements_the_writer_may_see() -> None:
+    from django.contrib.auth.models import Permission
+
+    editor = get_user_model().objects.create_user("topic-editor", password="x" * 20)
+    editor.user_permissions.add(Permission.objects.get(codename="change_topic"))
+    topic = TopicFactory(slug="mines")
+    StatementFactory(status="draft").topics.add(topic)
+    VerifiedStatementFactory().topics.add(topic)
+    client = APIClient()
+    client.force_authenticate(editor)
+    response = client.patch(
+        "/api/v1/topics/mines/",
+        {"description": "Landmines and their clearance."},
+        format="json",
+        HTTP_IF_MATCH=f'"topic-{topic.id}-v1"',
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["statement_count"] == 1  # not the draft
