@@ -2,60 +2,97 @@
 
 Counts are taken over at most FACET_LIMIT statements (the most recently added), so a
 facet request on a filter matching half the archive costs what one on 10,000 rows
-does; the response says when the counts are partial. The filter runs once, for the
-ids; each facet then aggregates over those.
+does; the response says when the counts are partial. One query does it all: the filter
+runs once, as a common table expression, and every facet is a GROUP BY over its rows (or
+their appearances and topics), so a few hundred counts come back rather than the tens of
+thousands of rows counting them in Python took (half of a facet request's time).
 """
 
 from collections import Counter
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Model, QuerySet
 
 from .idlists import among
-from .models import Appearance, Organization, Speaker, Statement, Topic
+from .models import Organization, Speaker, Statement, Topic
 
 FACET_LIMIT = 10_000
+
+# {found}: the filtered statements, newest first, at most FACET_LIMIT + 1 of them (one
+# more tells whether the counts are complete). Every value is text: one column for all.
+FACETS_SQL = """
+    WITH found (id, speaker_id, organization_id, kind, said_on) AS ({found}),
+    counted AS (SELECT * FROM found ORDER BY id DESC LIMIT {limit})
+    SELECT 'considered', NULL, COUNT(*) FROM found
+    UNION ALL
+    SELECT 'speaker', CAST(speaker_id AS text), COUNT(*) FROM counted
+    WHERE speaker_id IS NOT NULL GROUP BY speaker_id
+    UNION ALL
+    SELECT 'organization', CAST(organization_id AS text), COUNT(*) FROM counted
+    WHERE organization_id IS NOT NULL GROUP BY organization_id
+    UNION ALL
+    SELECT 'kind', kind, COUNT(*) FROM counted GROUP BY kind
+    UNION ALL
+    SELECT 'year', CAST({year} AS text), COUNT(*) FROM counted
+    WHERE said_on IS NOT NULL GROUP BY {year}
+    UNION ALL
+    -- Distinct statements: one printed twice by an outlet counts once.
+    SELECT 'outlet', CAST(s.outlet_id AS text), COUNT(DISTINCT a.statement_id)
+    FROM counted AS c
+    JOIN quotes_appearance AS a ON a.statement_id = c.id
+    JOIN quotes_source AS s ON s.id = a.source_id
+    WHERE s.outlet_id IS NOT NULL GROUP BY s.outlet_id
+    UNION ALL
+    SELECT 'topic', CAST(t.topic_id AS text), COUNT(*)
+    FROM counted AS c JOIN quotes_statement_topics AS t ON t.statement_id = c.id
+    GROUP BY t.topic_id
+"""
+YEAR = {
+    "postgresql": "CAST(EXTRACT(YEAR FROM said_on) AS integer)",
+    "sqlite": "CAST(strftime('%%Y', said_on) AS integer)",
+}
 
 
 def statement_facets(statements: QuerySet[Statement], size: int) -> dict[str, Any]:
     """Top `size` values per facet of `statements`, each with the filter that selects it."""
-    # The filter runs once, reading the statements' own facet columns as it finds them
-    # (a second pass over thousands of scattered rows cost as much as the filter); the
-    # counting is then one pass over each related table for those ids, not one GROUP BY
-    # query per facet re-reading the statements.
-    fields = "pk", "speaker_id", "organization_id", "kind", "said_on"
-    found = statements.prefetch_related(None).order_by("-id").values_list(*fields)
-    rows = list(found[: FACET_LIMIT + 1])
-    considered, rows = len(rows), rows[:FACET_LIMIT]
-    ids = among([row[0] for row in rows], statements.db)
-    speakers, organizations, kinds, years = Counter(), Counter(), Counter(), Counter()
-    for _, speaker, organization, kind, said_on in rows:
-        speakers[speaker] += 1
-        organizations[organization] += 1
-        kinds[kind] += 1
-        years[said_on.year if said_on else None] += 1
+    counts = facet_counts(statements)
+    considered = counts.pop("considered")[None]
     return {
         "considered": min(considered, FACET_LIMIT),
         "complete": considered <= FACET_LIMIT,
-        "speaker": _named(Speaker, speakers, "speaker", size),
-        "organization": _named(Organization, organizations, "organization", size),
-        "outlet": _named(Organization, _outlets(ids), "outlet", size),
-        "kind": _kinds(kinds, size),
-        "topic": _named(Topic, _topics(ids), "topic", size),
-        "year": _years(years, size),
+        "speaker": _named(Speaker, counts["speaker"], "speaker", size),
+        "organization": _named(Organization, counts["organization"], "organization", size),
+        "outlet": _named(Organization, counts["outlet"], "outlet", size),
+        "kind": _kinds(counts["kind"], size),
+        "topic": _named(Topic, counts["topic"], "topic", size),
+        "year": _years(counts["year"], size),
     }
 
 
-def _outlets(ids: Any) -> Counter:
-    # Distinct statements: one statement printed twice by an outlet counts once.
-    printed = Appearance.objects.filter(statement_id__in=ids).exclude(source__outlet=None)
-    pairs = set(printed.order_by().values_list("statement_id", "source__outlet_id"))
-    return Counter(outlet for _, outlet in pairs)
-
-
-def _topics(ids: Any) -> Counter:
-    tagged = Statement.topics.through.objects.filter(statement_id__in=ids)
-    return Counter(tagged.values_list("topic_id", flat=True))
+def facet_counts(statements: QuerySet[Statement]) -> dict[str, Counter]:
+    """Counts by facet and value (ids as ints) over the newest FACET_LIMIT statements,
+    and under "considered" how many statements matched, up to FACET_LIMIT + 1."""
+    counts: dict[str, Counter] = {
+        facet: Counter()
+        for facet in ("considered", "speaker", "organization", "kind", "year", "outlet", "topic")
+    }
+    counts["considered"][None] = 0
+    fields = "pk", "speaker_id", "organization_id", "kind", "said_on"
+    found = statements.prefetch_related(None).order_by("-id").values_list(*fields)
+    try:
+        sql, params = found[: FACET_LIMIT + 1].query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an unknown slug)
+        return counts
+    connection = connections[statements.db]
+    query = FACETS_SQL.format(found=sql, limit=FACET_LIMIT, year=YEAR[connection.vendor])
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for facet, value, count in cursor.fetchall():
+            is_text = facet == "kind" or value is None
+            counts[facet][value if is_text else int(value)] = count
+    return counts
 
 
 def _named(model: type[Model], counts: Counter, parameter: str, size: int) -> list[dict]:
