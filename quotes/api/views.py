@@ -174,6 +174,11 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
     def get_queryset(self) -> QuerySet[Statement]:
         return statements_for(self.request)
 
+    def filter_queryset(self, queryset: QuerySet[Statement]) -> QuerySet[Statement]:
+        # The filters narrow lists and facets; one statement is found by its id alone
+        # (visibility is get_queryset's), without validating list parameters it ignores.
+        return queryset if self.detail else super().filter_queryset(queryset)
+
     @extend_schema(
         parameters=[
             OpenApiParameter(
@@ -210,6 +215,7 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
                 Statement.objects.visible_to(self.request.user)
                 .filter(speaker_id=statement.speaker_id)
                 .exclude(pk=statement.pk)
+                .only("text", "kind", "said_on", "said_on_precision")  # the brief fields
                 .order_by("-said_on", "-id")[:10]
             )
         return serializers.StatementDetailSerializer(statement, context=context).data
