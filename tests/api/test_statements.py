@@ -7,8 +7,9 @@ import json
 
 import pytest
 from django.test import Client
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APIRequestFactory
 
+from quotes.api.serializers import StatementBriefSerializer
 from quotes.models import Statement
 from tests.factories import (
     AnonymousSpeakerFactory,
@@ -256,6 +257,10 @@ def test_statement_detail_shows_wording_differences_and_other_statements(
         {"change": "dropped", "canonical": "slow down", "printed": ""}
     ]
     assert [s["id"] for s in body["other_statements_by_speaker"]] == [other.id]
+    # Built by hand for speed: exactly what the documented brief serializer shows.
+    request = APIRequestFactory().get(f"{URL}{statement.id}/")
+    brief = StatementBriefSerializer([other], many=True, context={"request": request}).data
+    assert body["other_statements_by_speaker"] == json.loads(json.dumps(brief))
 
 
 def test_draft_statement_detail_is_hidden_from_the_public(
