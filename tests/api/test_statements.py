@@ -391,3 +391,16 @@ def test_unknown_slugs_match_nothing_in_lists_facets_and_exports(
     assert export.status_code == 200
     assert len(b"".join(export.streaming_content).decode().splitlines()) == 1  # the header
     assert api.get("/api/v1/sources/", {"outlet": "no-such-slug"}).json()["results"] == []
+
+
+def test_facets_with_a_search_count_only_its_matches(api: APIClient) -> None:
+    mines = TopicFactory(slug="mines", name="Mines")
+    for _ in range(2):
+        VerifiedStatementFactory(text="Landmines were cleared near the border.").topics.add(mines)
+    VerifiedStatementFactory(text="Talks resume on Monday.").topics.add(TopicFactory())
+    body = api.get(URL + "facets/", {"q": "landmines"}).json()
+    assert body["considered"] == 2
+    assert body["topic"] == [
+        {"value": "mines", "label": "Mines", "count": 2, "filter": "topic=mines"}
+    ]
+    assert sum(row["count"] for row in body["kind"]) == 2
