@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
 
@@ -162,8 +162,7 @@ class StatementFilter(FilterSet):
         # The speakers' ids as constants, not a join on slugs: one speaker's statements
         # then come off the (speaker, said_on) index in page order, and the planner
         # knows from its statistics how many statements the speaker has.
-        ids = Speaker.objects.filter(slug__in=value).values_list("pk", flat=True)
-        return queryset.filter(speaker_id__in=list(ids))
+        return queryset.filter(speaker_id__in=ids_of(Speaker, value))
 
     def filter_organization(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if self.form.cleaned_data.get("include_children"):
@@ -198,9 +197,8 @@ class StatementFilter(FilterSet):
 
     def filter_topic(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         # Ids as constants, as for speakers: a topic may tag a seventh of the archive.
-        topics = list(Topic.objects.filter(slug__in=value).values_list("pk", flat=True))
         tagged = Statement.topics.through.objects.filter(
-            statement=OuterRef("pk"), topic_id__in=topics
+            statement=OuterRef("pk"), topic_id__in=ids_of(Topic, value)
         )
         return queryset.filter(Exists(tagged))
 
@@ -227,8 +225,13 @@ class StatementFilter(FilterSet):
         return queryset.filter(said_on__lte=value)
 
 
+def ids_of(model: type[Model], slugs: list[str]) -> list[int]:
+    """The ids of the rows with these slugs, to filter on as constants (see filter_speaker)."""
+    return list(model.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+
+
 def organization_id(slug: str) -> int | None:
-    return Organization.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    return next(iter(ids_of(Organization, [slug])), None)
 
 
 def printed(**lookups: Any) -> Exists:
