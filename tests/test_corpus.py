@@ -12,6 +12,7 @@ from quotes.api.pagecache import data_generation
 from quotes.corpus import Words
 from quotes.models import Appearance, Organization, Source, Speaker, Statement, wording_matches
 from quotes.search import rebuild_search_index, search_statements
+from tests.test_search import index_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +28,6 @@ def generate(**options: object) -> str:
     out = io.StringIO()
     call_command("generate_corpus", statements=N, seed=7, stdout=out, **options)
     return out.getvalue()
-
-
-def index_snapshot() -> list[tuple]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT id, search_vector::text FROM quotes_statement ORDER BY id")
-        else:
-            cursor.execute("SELECT rowid, * FROM quotes_statement_fts ORDER BY rowid")
-        return cursor.fetchall()
 
 
 def test_it_generates_the_shapes_of_an_archive(corpus: None) -> None:
