@@ -482,16 +482,13 @@ class TopicViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Topic]:
         return Topic.objects.with_tagged_counts().order_by("name", "id")
 
-    # Every way out of here (list, detail, a write's response) counts only the statements
-    # the caller may see: see Topic.objects.with_tagged_counts.
-    def paginate_queryset(self, queryset: QuerySet[Topic]) -> list[Topic]:
-        return without_hidden_statements(super().paginate_queryset(queryset), self.request.user)
-
-    def get_object(self) -> Topic:
-        return without_hidden_statements([super().get_object()], self.request.user)[0]
-
-    def reloaded(self, instance: Topic) -> Topic:
-        return without_hidden_statements([super().reloaded(instance)], self.request.user)[0]
+    def get_serializer(self, *args: Any, **kwargs: Any) -> serializers.TopicSerializer:
+        # Every topic shown (a list page, a detail, a write's response) passes here: count
+        # only the statements the caller may see (see Topic.objects.with_tagged_counts).
+        if args and args[0] is not None:
+            shown = args[0] if kwargs.get("many") else [args[0]]
+            without_hidden_statements(list(shown), self.request.user)
+        return super().get_serializer(*args, **kwargs)
 
 
 @documented(serializers.AffiliationDetailSerializer, write=serializers.AffiliationWriteSerializer)
