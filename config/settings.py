@@ -19,7 +19,7 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 def env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
-    if raw is None:
+    if raw is None or raw.strip() == "":  # `DEBUG=` means the default, as for numbers
         return default
     value = raw.strip().lower()
     if value in _TRUE:
@@ -32,13 +32,17 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
+    """A count or a number of seconds: a whole number, 0 or more."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+        value = -1
+    if value < 0:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number, 0 or more.")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -48,13 +52,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# Periods DRF understands. It reads only the first letter, so "600/mango" would silently
+# mean per minute: anything else is refused here.
+RATE_PERIODS = {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}
+
+
 def env_rate(name: str, default: str) -> str | None:
     """A throttle rate such as "600/minute"; "off" disables the throttle."""
     raw = (os.environ.get(name) or default).strip()
     if raw.lower() == "off":
         return None
     number, _, period = raw.partition("/")
-    if not number.isdigit() or period[:1] not in {"s", "m", "h", "d"}:
+    if not number.isdigit() or period.lower() not in RATE_PERIODS:
         raise ImproperlyConfigured(
             f"{name}={raw!r} is not a rate: use a number per second, minute, hour or day "
             '(e.g. "600/minute"), or "off".'

@@ -7,7 +7,15 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 SETTINGS = Path(__file__).resolve().parent.parent / "config" / "settings.py"
-VARIABLES = ["DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DATABASE_CONN_MAX_AGE"]
+VARIABLES = [
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "DATABASE_CONN_MAX_AGE",
+    "PAGE_CACHE_ENTRIES",
+    "THROTTLE_ANON_RATE",
+]
 
 
 @pytest.fixture
@@ -28,6 +36,15 @@ def test_no_environment_runs_in_debug_on_sqlite_in_the_repo(environ: pytest.Monk
     assert settings["DATABASES"]["default"]["NAME"] == str(SETTINGS.parent.parent / "db.sqlite3")
 
 
+def test_empty_variables_mean_their_defaults(environ: pytest.MonkeyPatch) -> None:
+    for name in ("DEBUG", "DATABASE_CONN_MAX_AGE", "THROTTLE_ANON_RATE"):
+        environ.setenv(name, "")
+    settings = load()
+    assert settings["DEBUG"] is True
+    assert settings["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+    assert settings["REST_FRAMEWORK"]["DEFAULT_THROTTLE_RATES"]["anon"] == "600/minute"
+
+
 def test_database_url_selects_postgresql(environ: pytest.MonkeyPatch) -> None:
     environ.setenv("DATABASE_URL", "postgres://quotes:pw@db.internal:5433/quotes")
     environ.setenv("DATABASE_CONN_MAX_AGE", "60")
@@ -44,6 +61,9 @@ def test_database_url_selects_postgresql(environ: pytest.MonkeyPatch) -> None:
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"DATABASE_URL": "mongodb://localhost/quotes"}, "DATABASE_URL"),
         ({"DATABASE_CONN_MAX_AGE": "forever"}, "DATABASE_CONN_MAX_AGE='forever'"),
+        ({"DATABASE_CONN_MAX_AGE": "-5"}, "DATABASE_CONN_MAX_AGE='-5' is not a whole number"),
+        ({"PAGE_CACHE_ENTRIES": "-1"}, "PAGE_CACHE_ENTRIES='-1'"),
+        ({"THROTTLE_ANON_RATE": "600/mango"}, "THROTTLE_ANON_RATE='600/mango' is not a rate"),
         ({"DEBUG": "false", "ALLOWED_HOSTS": "quotes.example"}, "SECRET_KEY must be set"),
         ({"DEBUG": "false", "SECRET_KEY": "s3cret-" * 8}, "ALLOWED_HOSTS must be set"),
     ],
