@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.core.cache import caches
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -118,3 +118,8 @@ def test_nul_in_a_query_parameter_is_a_400_not_a_500() -> None:
     response = APIClient().get("/api/v1/statements/?speaker=%00")
     assert response.status_code == 400
     assert "speaker" in response.json()["errors"]
+
+
+def test_revoking_the_token_of_an_unknown_user_says_so(db) -> None:
+    with pytest.raises(CommandError, match="No user is called 'nobody'"):
+        call_command("revoke_token", "nobody", stdout=io.StringIO())

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from quotes import services
@@ -18,5 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, username: str, **options: Any) -> None:
         if not services.token_revoke(username=username):
+            if not get_user_model().objects.filter(username=username).exists():
+                raise CommandError(f"No user is called {username!r}.")
             raise CommandError(f"{username!r} has no API token.")
         self.stdout.write(self.style.SUCCESS(f"Revoked the API token of {username!r}."))
