@@ -12,5 +12,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "quotes.api.problems.page_not_found"
-handler500 = "quotes.api.problems.server_error"
+handler404 = "quotes.problems.page_not_found"
+handler500 = "quotes.problems.server_error"

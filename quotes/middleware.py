@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from quotes.api.problems import problem_response
+from quotes.problems import problem_response
 
 
 class RejectUnstorableQueryMiddleware:

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from rest_framework.throttling import SimpleRateThrottle
 
-from quotes.api.problems import problem_response
+from quotes.problems import problem_response
 
 
 class LoginRateThrottle(SimpleRateThrottle):

@@ -1,24 +1,17 @@
-"""RFC 9457 problem details: the one error format of the API, for every 4xx and 5xx.
-
-{"type": "…/problems/validation", "title": "Invalid input", "status": 400,
- "detail": "…", "errors": {"appearances[1].offset": ["…"]}}
-"""
+"""DRF's exceptions, and the domain's, as RFC 9457 problem details (quotes.problems)."""
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.views import defaults
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from quotes.problems import MEDIA_TYPE, problem
 from quotes.services import DeletionRefused, VersionConflict
-
-MEDIA_TYPE = "application/problem+json"
-TYPE_BASE = "/api/v1/problems/"
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -41,42 +34,6 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state of the data."
     default_code = "conflict"
-
-
-TITLES = {
-    400: "Invalid input",
-    401: "Not authenticated",
-    403: "Permission denied",
-    404: "Not found",
-    405: "Method not allowed",
-    406: "Not acceptable",
-    409: "Conflict",
-    412: "Precondition failed",
-    415: "Unsupported media type",
-    428: "Precondition required",
-    429: "Too many requests",
-    500: "Server error",
-}
-
-
-def problem(status_code: int, detail: str, errors: dict | None = None, **extra: Any) -> dict:
-    title = TITLES.get(status_code, "Error")
-    body = {
-        "type": TYPE_BASE + title.lower().replace(" ", "-"),
-        "title": title,
-        "status": status_code,
-        "detail": detail,
-    }
-    if errors:
-        body["errors"] = errors
-    return {**body, **extra}
-
-
-def problem_response(status_code: int, detail: str, errors: dict | None = None) -> JsonResponse:
-    """A problem-details response for code outside DRF's views (middleware, handlers)."""
-    return JsonResponse(
-        problem(status_code, detail, errors), status=status_code, content_type=MEDIA_TYPE
-    )
 
 
 def flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -140,16 +97,3 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
     if renderer is None or renderer.format != "api":  # the browsable API stays HTML
         response.content_type = MEDIA_TYPE
     return response
-
-
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """Problem details under /api/, Django's usual page elsewhere."""
-    if request.path.startswith("/api/"):
-        return problem_response(404, f"No API resource at {request.path}.")
-    return defaults.page_not_found(request, exception)
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        return problem_response(500, "Something went wrong on our side; it has been logged.")
-    return defaults.server_error(request)

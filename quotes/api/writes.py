@@ -7,7 +7,7 @@ a `write_serializer_class` for input. Every detail response carries the row's ET
 from typing import Any
 
 from django.db.models import Model
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,57 +15,8 @@ from rest_framework.response import Response
 from quotes import services
 
 from .permissions import CuratorPermissions
-from .problems import MEDIA_TYPE as PROBLEM_JSON
+from .schema import IF_NONE_MATCH, REASON_HEADER
 from .versioning import etag_of, expected_version, guarded, not_modified
-
-REASON_HEADER = "X-Change-Reason"
-REASON = OpenApiParameter(
-    REASON_HEADER,
-    str,
-    OpenApiParameter.HEADER,
-    description="Why the change is made; kept in the history.",
-)
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="The ETag of the version being changed, from a previous response.",
-)
-IF_NONE_MATCH = OpenApiParameter(
-    "If-None-Match",
-    str,
-    OpenApiParameter.HEADER,
-    description="An ETag you hold: a 304 with no body if it is still current.",
-)
-
-
-def problem(description: str) -> OpenApiResponse:
-    from .serializers import ProblemSerializer
-
-    return OpenApiResponse(ProblemSerializer, description=description)
-
-
-def problems(**descriptions: str) -> dict[tuple[int, str], OpenApiResponse]:
-    """Error responses by status (given as s400="…"), documented as problem+json."""
-    return {
-        (int(code.removeprefix("s")), PROBLEM_JSON): problem(description)
-        for code, description in descriptions.items()
-    }
-
-
-WRITE_ERRORS = problems(
-    s400="Invalid input; `errors` names each field.",
-    s401="Not authenticated.",
-    s403="Not allowed: writes need a curator.",
-    s404="No such object.",
-    s409="Conflicts with existing data (a duplicate slug, URL or appearance).",
-    s429="Too many requests; see Retry-After.",
-)
-CHANGE_ERRORS = WRITE_ERRORS | problems(
-    s412="Stale If-Match: the object changed; the current ETag is in the ETag header.",
-    s428="If-Match is missing.",
-)
 
 
 class CuratedWriteMixin:
