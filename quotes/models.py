@@ -292,6 +292,12 @@ class Speaker(Versioned):
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
+    def clean(self) -> None:
+        if self.is_anonymous and not self.description.strip():
+            raise ValidationError(
+                {"description": "Describe an anonymous source as the outlet did."}
+            )
+
 
 class Affiliation(Versioned):
     """A role a speaker held in an organization, optionally bounded in time."""
@@ -328,6 +334,10 @@ class Affiliation(Versioned):
     def __str__(self) -> str:
         role = f"{self.title}, {self.organization}" if self.title else str(self.organization)
         return f"{self.speaker}: {role}"
+
+    def clean(self) -> None:
+        if self.start_on and self.end_on and self.end_on < self.start_on:
+            raise ValidationError({"end_on": "The role cannot end before it starts."})
 
 
 class Source(Versioned):
@@ -670,9 +680,10 @@ class Appearance(models.Model):
         if not self.wording_in_source():
             found = locate_wording(self.source.text, self.quoted_text)
             hint = f" It occurs at offset {found}." if found is not None else ""
-            raise ValidationError(
-                {"offset": f"The source's text does not carry this wording at {self.offset}.{hint}"}
+            message = (
+                f"Source {self.source_id}'s text does not carry this wording at {self.offset}."
             )
+            raise ValidationError({"offset": message + hint})
 
 
 class RevisionAction(models.TextChoices):

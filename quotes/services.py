@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Model, ProtectedError, QuerySet
@@ -25,6 +25,8 @@ from .models import Appearance, Revision, Speaker, Statement, Topic, Versioned
 
 CURATORS_GROUP = "Curators"
 UNTRACKED = {"id", "version", "created_at", "updated_at"}
+# What a statement's snapshot keeps of each appearance: restoring one writes them back.
+APPEARANCE_FIELDS = ("source", "quoted_text", "attribution", "via", "offset")
 Action = Revision.Action
 
 
@@ -54,16 +56,14 @@ def snapshot(instance: Model) -> dict[str, Any]:
     if isinstance(instance, Statement) and instance.pk:
         data["topics"] = sorted(instance.topics.values_list("slug", flat=True))
         data["appearances"] = [
-            {
-                "source": a.source_id,
-                "quoted_text": a.quoted_text,
-                "attribution": a.attribution,
-                "via": a.via_id,
-                "offset": a.offset,
-            }
+            {name: getattr(a, _attname(Appearance, name)) for name in APPEARANCE_FIELDS}
             for a in instance.appearances.order_by("source_id", "offset")
         ]
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _attname(model: type[Model], name: str) -> str:
+    return model._meta.get_field(name).attname
 
 
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -104,6 +104,27 @@ def history_of(instance: Model) -> QuerySet[Revision]:
     return Revision.objects.filter(content_type=content_type, object_id=instance.pk)
 
 
+# Validation: the models hold every rule (clean() and their constraints); each write
+# runs them inside its transaction, so the API, the admin and commands refuse the same
+# input with the same messages.
+
+
+def validated(instance: Model, *, prefix: str = "", exclude: Iterable[str] = ()) -> None:
+    """Run the row's full validation; errors keyed by field, under `prefix` when given
+    (``appearances[1].offset``). Raises ValidationError."""
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as error:
+        if not prefix:
+            raise
+        raise ValidationError(
+            {
+                prefix if name == NON_FIELD_ERRORS else f"{prefix}.{name}": messages
+                for name, messages in error.message_dict.items()
+            }
+        ) from None
+
+
 # Claiming rows
 
 
@@ -133,6 +154,7 @@ def row_claim(*, instance: Versioned, expected_version: int | None) -> dict[str,
 @transaction.atomic
 def object_create(*, instance: Versioned, by: AbstractBaseUser, reason: str = "") -> Versioned:
     """Save a new row and record its creation."""
+    validated(instance)
     instance.save()
     revision_record(instance=instance, action=Action.CREATE, by=by, before={}, reason=reason)
     return instance
@@ -152,6 +174,7 @@ def object_update(
     current = type(instance).objects.get(pk=instance.pk)
     for name, value in fields.items():
         setattr(current, name, value)
+    validated(current)
     current.save()
     revision_record(instance=current, action=Action.UPDATE, by=by, before=before, reason=reason)
     return current
@@ -197,8 +220,14 @@ def _write_statement_parts(
     if appearances is None:
         return
     rows = [Appearance(statement=statement, **fields) for fields in appearances]
-    for row in rows:
-        row.full_clean(exclude=["statement"], validate_unique=False)
+    seen: dict[tuple[int, int], int] = {}
+    for index, row in enumerate(rows):
+        # The statement is excluded: its old appearances, replaced below, would clash.
+        validated(row, prefix=f"appearances[{index}]", exclude=["statement"])
+        if (key := (row.source_id, row.offset)) in seen:
+            message = f"Duplicates appearance {seen[key]}: same source and offset."
+            raise ValidationError({f"appearances[{index}].offset": message})
+        seen[key] = index
     statement.appearances.all().delete()
     Appearance.objects.bulk_create(rows)
 
@@ -214,6 +243,7 @@ def statement_create(
 ) -> Statement:
     """Create a statement with its appearances and topics, all or nothing."""
     statement = Statement(**fields)
+    validated(statement)
     statement.save()
     _write_statement_parts(statement, topics, appearances)
     revision_record(instance=statement, action=Action.CREATE, by=by, before={}, reason=reason)
@@ -237,6 +267,7 @@ def statement_update(
     current = Statement.objects.get(pk=statement.pk)
     for name, value in fields.items():
         setattr(current, name, value)
+    validated(current)
     current.save()
     _write_statement_parts(current, topics, appearances)
     revision_record(instance=current, action=action, by=by, before=before, reason=reason)
@@ -273,8 +304,6 @@ def statement_retract(
     *, statement: Statement, reason: str, by: AbstractBaseUser, expected_version: int | None
 ) -> Statement:
     """Retract a statement: kept, hidden from the public, with the reason why."""
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the statement is retracted."})
     fields = {"status": Statement.Status.RETRACTED, "retraction_reason": reason}
     return statement_update(
         statement=statement,
@@ -294,13 +323,7 @@ def statement_revert(
     state = dict(revision.snapshot)
     topics = Topic.objects.filter(slug__in=state.pop("topics", []))
     appearances = [
-        {
-            "source_id": a["source"],
-            "quoted_text": a["quoted_text"],
-            "attribution": a["attribution"],
-            "via_id": a["via"],
-            "offset": a["offset"],
-        }
+        {_attname(Appearance, name): a[name] for name in APPEARANCE_FIELDS}
         for a in state.pop("appearances", [])
     ]
     fields = {Statement._meta.get_field(name).attname: value for name, value in state.items()}

@@ -1,6 +1,5 @@
 """Read API v1: thin viewsets over documented querysets, filters and serializers."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
@@ -8,12 +7,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -38,60 +32,9 @@ from . import serializers
 from .exports import CSVRenderer, NDJSONRenderer, export_response, page_data, paged
 from .filters import OrganizationFilter, SourceFilter, SpeakerFilter, StatementFilter
 from .pagecache import PageCacheMixin
+from .schema import CHANGE_ERRORS, DETAIL_ERRORS, READ_ERRORS, documented, problems
 from .versioning import guarded, optional_expected_version
-from .writes import (
-    CHANGE_ERRORS,
-    IF_MATCH,
-    REASON,
-    WRITE_ERRORS,
-    CuratedWriteMixin,
-    problems,
-)
-
-NOT_MODIFIED = OpenApiResponse(description="Not modified: the If-None-Match ETag is current.")
-READ_ERRORS = problems(
-    s400="A parameter is malformed; `errors` names it.",
-    s401="The token or session sent is not valid.",
-    s429="Too many requests; see Retry-After.",
-)
-DETAIL_ERRORS = problems(
-    s400="A parameter is malformed (e.g. an export format on a detail page).",
-    s401="The token or session sent is not valid.",
-    s404="No such object (or not visible to you).",
-    s429="Too many requests; see Retry-After.",
-)
-
-
-def documented(
-    listed: type, detail: type | None = None, write: type | None = None
-) -> Callable[[type], type]:
-    """The responses of a viewset's actions, errors included."""
-    detail = detail or listed
-    actions = {
-        "list": extend_schema(responses={200: listed(many=True), **READ_ERRORS}),
-        "retrieve": extend_schema(responses={200: detail, 304: NOT_MODIFIED, **DETAIL_ERRORS}),
-    }
-    if write:
-        actions |= {
-            "create": extend_schema(
-                request=write, responses={201: detail, **WRITE_ERRORS}, parameters=[REASON]
-            ),
-            "update": extend_schema(
-                request=write,
-                responses={200: detail, **CHANGE_ERRORS},
-                parameters=[IF_MATCH, REASON],
-            ),
-            "partial_update": extend_schema(
-                request=write,
-                responses={200: detail, **CHANGE_ERRORS},
-                parameters=[IF_MATCH, REASON],
-            ),
-            "destroy": extend_schema(
-                responses={204: None, **CHANGE_ERRORS}, parameters=[IF_MATCH, REASON]
-            ),
-        }
-    return extend_schema_view(**actions)
-
+from .writes import CuratedWriteMixin
 
 EXPORT_FORMATS = {"csv", "ndjson"}
 
@@ -200,7 +143,7 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
     def list_page(self) -> Response:
         request = self.request
         statements = self.filter_queryset(self.get_queryset())
-        # On PostgreSQL exports.page_data has the database build the rows in the
+        # exports.page_data has the database build the rows in the
         # serializer's shape (a tenth of the time), so the page query reads only keys.
         page = self.paginate_queryset(paged(statements))
         context = self.get_serializer_context()
