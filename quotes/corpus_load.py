@@ -13,7 +13,6 @@ rebuilt at the end. Slower, but the same rows.
 
 from __future__ import annotations
 
-import importlib
 import json
 import queue
 import sys
@@ -32,6 +31,7 @@ from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import NOT_PROVIDED
 
+from quotes import generation, search_index
 from quotes.corpus import COLUMNS, TABLES, WORDINGS, Batch, CorpusGenerator, Ids, Words
 from quotes.search import rebuild_search_index
 
@@ -261,7 +261,7 @@ def copy_rows(cursor: Any, table: str, rows: list[tuple], into: str | None = Non
 
 
 # Statements pass through a temporary table so that each arrives with its search vector,
-# computed by the same SQL functions as quotes_rebuild_search_index() (migration 0003)
+# computed by the same query as quotes_rebuild_search_index() (quotes.search_index)
 # from the wordings of its appearances: no second pass, no rewritten rows.
 STAGING = """
     DROP TABLE IF EXISTS corpus_statement, corpus_wording;
@@ -270,27 +270,7 @@ STAGING = """
     CREATE TEMPORARY TABLE corpus_wording (statement_id bigint, quoted_text text)
         ON COMMIT DROP;
 """
-INSERT_STATEMENTS = """
-    INSERT INTO quotes_statement ({columns}, search_vector)
-    SELECT {t_columns}, quotes_search_document(
-        t.text,
-        w.wordings,
-        CASE WHEN t.speaker_id IS NOT NULL
-            THEN quotes_search_names(p.name, p.aliases)
-            ELSE quotes_search_names(o.name, o.aliases)
-        END)
-    FROM corpus_statement AS t
-    LEFT JOIN (
-        SELECT a.statement_id, string_agg(DISTINCT a.quoted_text, E'\\n') AS wordings
-        FROM corpus_wording AS a
-        JOIN corpus_statement AS st ON st.id = a.statement_id
-        WHERE a.quoted_text <> st.text
-        GROUP BY a.statement_id
-    ) AS w ON w.statement_id = t.id
-    LEFT JOIN quotes_speaker AS p ON p.id = t.speaker_id
-    LEFT JOIN quotes_organization AS o ON o.id = t.organization_id;
-    TRUNCATE corpus_statement, corpus_wording
-"""
+STAGED_DOCUMENTS = search_index.postgresql_documents("corpus_statement", "corpus_wording")
 
 
 def insert_statements(cursor: Any, batch: Batch) -> None:
@@ -301,12 +281,14 @@ def insert_statements(cursor: Any, batch: Batch) -> None:
         for row in batch.rows[WORDINGS]:
             copy.write_row(row)
     names, _ = columns_of("quotes_statement")
+    columns = ", ".join(f'"{name}"' for name in names)
+    t_columns = ", ".join(f't."{name}"' for name in names)
     cursor.execute(
-        INSERT_STATEMENTS.format(
-            columns=", ".join(f'"{name}"' for name in names),
-            t_columns=", ".join(f't."{name}"' for name in names),
-        )
+        f"INSERT INTO quotes_statement ({columns}, search_vector) "
+        f"SELECT {t_columns}, d.vector FROM corpus_statement AS t "
+        f"JOIN ({STAGED_DOCUMENTS}) AS d ON d.id = t.id"
     )
+    cursor.execute("TRUNCATE corpus_statement, corpus_wording")
 
 
 @cache
@@ -330,12 +312,10 @@ def columns_of(table: str) -> tuple[tuple[str, ...], tuple]:
 class SqliteLoader:
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
-        search = importlib.import_module("quotes.migrations.0003_statement_search")
-        changes = importlib.import_module("quotes.migrations.0008_data_generation")
         # Both kinds of row-by-row trigger are off during the load: the search index is
         # rebuilt in one pass, and the data generation moves once, at the end.
-        self.triggers: dict[str, str] = search.SQLITE_TRIGGERS | changes.SQLITE_TRIGGERS
-        self.changed = changes.INCREMENT
+        self.triggers = search_index.SQLITE_TRIGGERS | generation.SQLITE_TRIGGERS
+        self.changed = generation.INCREMENT
 
     def empty(self) -> None:
         tables = quotes_tables()

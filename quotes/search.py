@@ -2,8 +2,8 @@
 
 One interface, two backends, so that callers never branch on the database vendor:
 PostgreSQL full-text search and pg_trgm, or SQLite FTS5 and a trigram measure computed
-in Python. The indexes and the triggers that keep them in sync are created by
-migration 0003_statement_search, which documents their design.
+in Python. The indexes and the triggers that keep them in sync are defined in
+quotes/search_index.py, which documents their design.
 
 Queries use web-search syntax: words (all must match), "exact phrase", `or` between
 alternatives (binding more loosely than the implicit AND, as in PostgreSQL's
@@ -31,11 +31,8 @@ from django.db.models.expressions import Col, Expression, RawSQL
 from django.db.models.functions import Cast
 
 from quotes.models import Speaker, Statement
+from quotes.search_index import GT, LT, SQLITE_REBUILD, START, STOP
 
-# Private-use characters: ts_headline()/snippet() emit START and STOP around matches,
-# and on PostgreSQL "<" and ">" travel as LT and GT because ts_headline drops anything
-# that looks like an HTML tag. The index triggers strip all four from indexed text.
-START, STOP, LT, GT = "\ue000", "\ue001", "\ue002", "\ue003"
 SNIPPET_WORDS = 30
 # Bounds the work one query can ask of the database.
 MAX_TERMS = 32
@@ -191,11 +188,11 @@ def rebuild_search_index(using: str = "default") -> None:
     vendor = _vendor(using)
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         if vendor == "postgresql":
-            # Defined by migration 0003 beside the triggers, so the two cannot drift.
+            # Defined beside the triggers (quotes.search_index), so the two cannot drift.
             cursor.execute("SELECT quotes_rebuild_search_index()")
         else:
             cursor.execute("DELETE FROM quotes_statement_fts")
-            cursor.execute(_SQLITE_REBUILD)
+            cursor.execute(SQLITE_REBUILD)
 
 
 # --- Backends -------------------------------------------------------------------------
@@ -375,41 +372,6 @@ def _plain(text: str) -> str:
 
 
 # --- SQLite support -------------------------------------------------------------------
-
-
-def _sqlite_clean(sql: str) -> str:
-    for marker in (START, STOP, LT, GT):
-        sql = f"replace({sql}, char({ord(marker)}), '')"
-    return sql
-
-
-def _sqlite_names(table: str) -> str:
-    aliases = (
-        f"CASE WHEN json_valid({table}.aliases) THEN "
-        f"CASE json_type({table}.aliases) WHEN 'array' THEN {table}.aliases END END"
-    )
-    return (
-        f"{table}.name || coalesce(' ' || "
-        f"(SELECT group_concat(alias.value, ' ') FROM json_each({aliases}) AS alias), '')"
-    )
-
-
-# Must index exactly what the triggers of migration 0003 do (a test compares them).
-_SQLITE_REBUILD = f"""
-    INSERT INTO quotes_statement_fts (rowid, text, wordings, names)
-    SELECT s.id,
-        {_sqlite_clean("s.text")},
-        (SELECT group_concat({_sqlite_clean("w.quoted_text")}, ' … ') FROM (
-            SELECT DISTINCT a.quoted_text FROM quotes_appearance AS a
-            WHERE a.statement_id = s.id AND a.quoted_text <> s.text
-            ORDER BY a.quoted_text) AS w),
-        CASE WHEN s.speaker_id IS NOT NULL
-            THEN (SELECT {_sqlite_names("p")} FROM quotes_speaker AS p WHERE p.id = s.speaker_id)
-            ELSE (SELECT {_sqlite_names("o")} FROM quotes_organization AS o
-                  WHERE o.id = s.organization_id)
-        END
-    FROM quotes_statement AS s
-"""
 
 
 @lru_cache(maxsize=4096)

@@ -1,13 +1,10 @@
-import importlib
-
 import pytest
 from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 
+from quotes import generation
 from tests.factories import CuratorFactory
-
-data_generation = importlib.import_module("quotes.migrations.0008_data_generation")
 
 
 @pytest.fixture(autouse=True)
@@ -55,8 +52,9 @@ def curator_api(curator):
 
 @pytest.fixture
 def changes_counted_at_once(db) -> None:
-    """PostgreSQL counts a change to the data when its transaction commits (migration
-    0008), and a test's transaction never commits: count changes as they are made."""
+    """PostgreSQL counts a change to the data when its transaction commits
+    (quotes/generation.py), and a test's transaction never commits: count changes as
+    they are made."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"SET CONSTRAINTS {data_generation.COMMIT_TRIGGER} IMMEDIATE")
+            cursor.execute(f"SET CONSTRAINTS {generation.COMMIT_TRIGGER} IMMEDIATE")

@@ -26,25 +26,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connections, router
+from django.db import router
 from django.http import HttpResponse, HttpResponseBase
 from rest_framework.request import Request
 
+from quotes.generation import data_generation
 from quotes.models import Statement
 
 HEADER = "X-Page-Cache"
 # Larger pages (page_size=100 with long texts) are rendered each time: this bounds a
 # worker's page memory at PAGE_CACHE_ENTRIES × 256 KiB.
 MAX_PAGE_BYTES = 256 * 1024
-
-
-def data_generation(using: str) -> int | None:
-    """The data generation of database `using`, or None where there is none (its table
-    emptied by hand: then nothing is cached)."""
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT generation FROM quotes_data_generation WHERE id = 1")
-        row = cursor.fetchone()
-    return row[0] if row else None
 
 
 def cacheable(request: Request) -> bool:

@@ -1,7 +1,6 @@
 """The public page cache: rendered statement lists and facets, reused until the data
 changes (quotes/api/pagecache.py, migration 0008)."""
 
-import importlib
 from collections.abc import Callable
 
 import psycopg
@@ -10,6 +9,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.test import Client
 
+from quotes import generation
 from quotes.api import pagecache
 from quotes.api.pagecache import HEADER, data_generation
 from quotes.models import Statement
@@ -24,8 +24,6 @@ from tests.factories import (
     TopicFactory,
     VerifiedStatementFactory,
 )
-
-data_generation_migration = importlib.import_module("quotes.migrations.0008_data_generation")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("changes_counted_at_once")]
 URL = "/api/v1/statements/"
@@ -173,7 +171,7 @@ def test_every_quotes_table_but_the_history_is_watched() -> None:
         model._meta.db_table
         for model in apps.get_app_config("quotes").get_models(include_auto_created=True)
     }
-    assert set(data_generation_migration.WATCHED) == tables - {"quotes_revision"}
+    assert set(generation.WATCHED) == tables - {"quotes_revision"}
 
 
 def _changes() -> dict[str, Callable[[], object]]:
@@ -210,7 +208,7 @@ def _changes() -> dict[str, Callable[[], object]]:
 
 def test_every_insert_update_and_delete_of_published_data_moves_the_generation() -> None:
     changes = _changes()
-    assert {name.split()[1] for name in changes} == set(data_generation_migration.WATCHED)
+    assert {name.split()[1] for name in changes} == set(generation.WATCHED)
     for name, change in changes.items():
         before = data_generation("default")
         change()
