@@ -163,7 +163,7 @@ def said_after_for(rows: int) -> str:
     count from the start of their period)."""
     import datetime
 
-    from quotes.api.filters import StatementFilter
+    from quotes.filters import StatementFilter
     from quotes.models import Statement
 
     def matches(day: datetime.date) -> int:

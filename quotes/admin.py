@@ -9,7 +9,6 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from . import services
@@ -180,10 +179,22 @@ class StatementAdmin(HistoryAdminMixin, admin.ModelAdmin):
     can_revert = True
 
     def save_model(self, request: HttpRequest, obj: Statement, form: Any, change: bool) -> None:
-        # Choosing "verified" in the form records who and when, as the action does.
-        if obj.status == Statement.Status.VERIFIED and obj.verified_by_id is None:
-            obj.verified_by, obj.verified_at = request.user, timezone.now()
+        # Choosing "verified" in the form is the review action, as the list's action is:
+        # the form saves the other fields, then services.statement_verify records who,
+        # when and a "verify" revision (save_related).
+        verified = Statement.Status.VERIFIED
+        obj._verify_after_save = obj.status == verified and obj.verified_by_id is None
+        if obj._verify_after_save:
+            obj.status = form.initial.get("status", Statement.Status.DRAFT)
+            if obj.status == verified:  # verified before, without a record of who
+                obj.status = Statement.Status.DRAFT
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: list, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if getattr(form.instance, "_verify_after_save", False):
+            verifying = Statement.objects.filter(pk=form.instance.pk)
+            services.statement_verify(statements=verifying, by=request.user)
 
     def get_urls(self) -> list:
         revert = self.admin_site.admin_view(self.revert_view)

@@ -79,11 +79,14 @@ class HistoryAdminMixin:
         self, request: HttpRequest, form: forms.Form, formsets: list, change: bool
     ) -> None:
         super().save_related(request, form, formsets, change)
+        before = getattr(form.instance, "_history_before", {})
+        if change and before == services.snapshot(form.instance):
+            return  # saved unchanged (a verification alone is recorded as such)
         services.revision_record(
             instance=form.instance,
             action=services.Action.UPDATE if change else services.Action.CREATE,
             by=request.user,
-            before=getattr(form.instance, "_history_before", {}),
+            before=before,
             reason=form.cleaned_data.get("change_reason", ""),
         )
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from collections import Counter
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -118,7 +117,7 @@ class TopicQuerySet(models.QuerySet):
     def with_tagged_counts(self) -> TopicQuerySet:
         """Annotated with `statement_count`: how many statements carry each topic,
         drafts and retractions included, counted off the tagging table's topic index
-        alone. Pass the topics through `without_hidden_statements` before showing them
+        alone. Pass the topics through reads.without_hidden_statements before showing them
         to anyone who may not see every statement.
 
         A topic of a large archive carries tens of thousands of statements; checking
@@ -132,23 +131,6 @@ class TopicQuerySet(models.QuerySet):
             .values("n")
         )
         return self.annotate(statement_count=Coalesce(Subquery(tagged), 0))
-
-
-def without_hidden_statements(
-    topics: list[Topic], user: AbstractBaseUser | AnonymousUser
-) -> list[Topic]:
-    """`topics` (from with_tagged_counts) with the statements `user` may not see taken
-    out of their counts: one query over those statements, few in a curated archive
-    (drafts and retractions), however many statements the topics carry."""
-    hidden = Statement.objects.hidden_from(user)
-    if topics and not hidden.query.is_empty():
-        tagged = Statement.topics.through.objects.filter(
-            topic_id__in=[topic.pk for topic in topics], statement__in=hidden.values("pk")
-        )
-        counts = Counter(tagged.values_list("topic_id", flat=True))
-        for topic in topics:
-            topic.statement_count -= counts[topic.pk]
-    return topics
 
 
 class Topic(Versioned):

@@ -10,6 +10,11 @@ to the primary whenever it must see the latest writes:
   response sets a short-lived cookie, so an editor who saves and reloads sees the save.
 
 With no replicas configured every query goes to the primary, as without this router.
+
+Hand-built rather than django-multidb-router's pinning router: that one picks a replica
+per query, while every read of a request here goes to one replica (a page's count and
+rows, and the page cache's data generation, must come from the same one), and reads
+inside a transaction on the primary stay there.
 """
 
 from __future__ import annotations

@@ -4,6 +4,11 @@ Each write claims the row with a compare-and-set on its version (one ``UPDATE â€
 version = n``), so of two concurrent writers exactly one wins and the other gets a
 VersionConflict; and each records a Revision (who, when, what changed, why) in the
 same transaction, so history can never disagree with the data.
+
+Versions and history are hand-built rather than django-reversion, django-simple-history
+or django-pghistory: those record a version after a save, whereas here the write itself
+compare-and-sets the version (a lost race is a 412, never a silent overwrite), and a
+statement's appearances and topics are one version with it.
 """
 
 import json

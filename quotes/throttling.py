@@ -1,4 +1,9 @@
-"""Throttles beyond DRF's defaults: admin login attempts, per client address."""
+"""Throttles beyond DRF's defaults: admin login attempts, per client address.
+
+A rate over every attempt, on DRF's throttle and the shared cache like the API's
+anonymous rate, rather than django-axes' count of failures: it bounds what one address
+can try whatever the outcome.
+"""
 
 from collections.abc import Callable
 from typing import Any

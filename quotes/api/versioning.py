@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Model
+from django.utils.http import parse_etags
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,8 +25,8 @@ def etag_of(instance: Versioned) -> str:
 
 
 def _tags(header: str) -> set[str]:
-    # Weak validators compare equal for If-None-Match, and our ETags are all strong.
-    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+    # Our ETags are all strong, so a weak tag names the same version.
+    return {tag.removeprefix("W/") for tag in parse_etags(header)}
 
 
 def not_modified(request: Request, instance: Versioned) -> Response | None:

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -15,58 +15,19 @@ from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRen
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from quotes import search, services
+from quotes import paging, reads, search, services
 from quotes.facets import statement_facets
-from quotes.models import (
-    Affiliation,
-    Appearance,
-    Organization,
-    Source,
-    Speaker,
-    Statement,
-    Topic,
-    without_hidden_statements,
-)
+from quotes.filters import OrganizationFilter, SourceFilter, SpeakerFilter, StatementFilter
+from quotes.models import Affiliation, Organization, Source, Speaker, Statement, Topic
 
 from . import serializers
 from .exports import CSVRenderer, NDJSONRenderer, export_response, page_data, paged
-from .filters import OrganizationFilter, SourceFilter, SpeakerFilter, StatementFilter
 from .pagecache import PageCacheMixin
 from .schema import CHANGE_ERRORS, DETAIL_ERRORS, READ_ERRORS, documented, problems
 from .versioning import guarded, optional_expected_version
 from .writes import CuratedWriteMixin
 
 EXPORT_FORMATS = {"csv", "ndjson"}
-
-
-def statements_for(request: Request) -> QuerySet[Statement]:
-    """Statements this caller may see, with everything the serializers read loaded."""
-    # Not the sources' full texts (kilobytes each): no statement serializer shows them.
-    appearances = Appearance.objects.select_related("source__outlet", "via").defer("source__text")
-    return (
-        Statement.objects.visible_to(request.user)
-        .select_related("speaker", "organization")
-        .prefetch_related(Prefetch("appearances", queryset=appearances), "topics")
-    )
-
-
-def counted(rows: QuerySet, field: str) -> Coalesce:
-    """How many of `rows` point at the outer row through `field`.
-
-    A correlated subquery rather than a JOIN and GROUP BY, so it is evaluated only for
-    the rows on the returned page, not for the whole table before paginating.
-    """
-    per_row = rows.filter(**{field: OuterRef("pk")}).order_by().values(field)
-    return Coalesce(Subquery(per_row.annotate(n=Count("pk")).values("n")), 0)
-
-
-def bounded_int(request: Request, name: str, default: int, maximum: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        raise ValidationError({name: [f"Enter a whole number from 1 to {maximum}; got {raw!r}."]})
-    return int(raw)
 
 
 class FormatMixin:
@@ -115,7 +76,7 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, NDJSONRenderer]
 
     def get_queryset(self) -> QuerySet[Statement]:
-        return statements_for(self.request)
+        return reads.statements(self.request.user)
 
     def filter_queryset(self, queryset: QuerySet[Statement]) -> QuerySet[Statement]:
         # The filters narrow lists and facets; one statement is found by its id alone
@@ -153,14 +114,8 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
 
     def detail_data(self, statement: Statement) -> dict[str, Any]:
         context = self.get_serializer_context()
-        if statement.speaker_id:
-            context["other_statements"] = (
-                Statement.objects.visible_to(self.request.user)
-                .filter(speaker_id=statement.speaker_id)
-                .exclude(pk=statement.pk)
-                .only("text", "kind", "said_on", "said_on_precision")  # the brief fields
-                .order_by("-said_on", "-id")[:10]
-            )
+        user = self.request.user
+        context["other_statements"] = reads.other_statements_by_speaker(statement, user)
         return serializers.StatementDetailSerializer(statement, context=context).data
 
     def create_object(self, fields: dict[str, Any]) -> Statement:
@@ -265,7 +220,11 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
     @action(detail=False, pagination_class=None)
     def facets(self, request: Request) -> HttpResponseBase:
         """Counts by speaker, organization, outlet, kind, topic and year for the filtered set."""
-        size = bounded_int(request, "facet_size", default=10, maximum=50)
+        try:
+            raw = request.query_params.get("facet_size")
+            size = paging.bounded_int("facet_size", raw, default=10, maximum=50)
+        except DjangoValidationError as invalid:
+            raise ValidationError(invalid.message_dict) from None
 
         def build() -> Response:
             statements = self.filter_queryset(self.get_queryset())
@@ -289,28 +248,12 @@ class SpeakerViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     filterset_class = SpeakerFilter
 
     def get_queryset(self) -> QuerySet[Speaker]:
-        visible = Statement.objects.visible_to(self.request.user)
-        return (
-            Speaker.objects.select_related("organization")
-            .annotate(statement_count=counted(visible, "speaker"))
-            .order_by("name", "id")
-        )
+        return reads.speakers(self.request.user)
 
     def detail_data(self, speaker: Speaker) -> dict[str, Any]:
         context = self.get_serializer_context()
-        # One count per kind, united: each is read off the (kind, status, speaker)
-        # index alone, where grouping a prolific speaker's 90,000 statements by kind
-        # read every one of them (200 ms).
-        spoken = Statement.objects.visible_to(self.request.user).filter(speaker=speaker)
-        first, *others = (
-            spoken.filter(kind=kind).order_by().values_list("kind").annotate(n=Count("kind"))
-            for kind in Statement.Kind.values
-        )
-        context["statements_by_kind"] = dict(sorted(first.union(*others, all=True)))
-        affiliations = speaker.affiliations.select_related("organization")
-        speaker_with = Speaker.objects.prefetch_related(Prefetch("affiliations", affiliations))
-        detail = speaker_with.get(pk=speaker.pk)
-        detail.statement_count = speaker.statement_count
+        context["statements_by_kind"] = reads.statements_by_kind(speaker, self.request.user)
+        detail = reads.with_affiliations(speaker)
         return serializers.SpeakerDetailSerializer(detail, context=context).data
 
     @extend_schema(
@@ -361,11 +304,7 @@ class OrganizationViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet)
     filterset_class = OrganizationFilter
 
     def get_queryset(self) -> QuerySet[Organization]:
-        return (
-            Organization.objects.select_related("parent")
-            .prefetch_related(Prefetch("children", queryset=Organization.objects.order_by("name")))
-            .order_by("name", "id")
-        )
+        return reads.organizations()
 
 
 @documented(serializers.OutletSerializer)
@@ -376,11 +315,7 @@ class OutletViewSet(FormatMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self) -> QuerySet[Organization]:
-        return (
-            Organization.objects.filter(kind=Organization.Kind.NEWS_OUTLET)
-            .annotate(source_count=counted(Source.objects.all(), "outlet"))
-            .order_by("name", "id")
-        )
+        return reads.outlets()
 
 
 @documented(
@@ -397,19 +332,10 @@ class SourceViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     filterset_class = SourceFilter
 
     def get_queryset(self) -> QuerySet[Source]:
-        return (
-            Source.objects.select_related("outlet")
-            .defer("text")
-            .annotate(appearance_count=counted(self.visible_appearances(), "source"))
-            .order_by("-published_on", "-id")
-        )
-
-    def visible_appearances(self) -> QuerySet[Appearance]:
-        visible = Statement.objects.visible_to(self.request.user)
-        return Appearance.objects.filter(statement__in=visible.values("pk"))
+        return reads.sources(self.request.user)
 
     def detail_data(self, source: Source) -> dict[str, Any]:
-        source.refresh_from_db(fields=["text"])
+        reads.source_text(source)
         context = {**self.get_serializer_context(), "show_text": self.request.user.is_staff}
         return serializers.SourceDetailSerializer(source, context=context).data
 
@@ -423,14 +349,14 @@ class TopicViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self) -> QuerySet[Topic]:
-        return Topic.objects.with_tagged_counts().order_by("name", "id")
+        return reads.topics()
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> serializers.TopicSerializer:
         # Every topic shown (a list page, a detail, a write's response) passes here: count
         # only the statements the caller may see (see Topic.objects.with_tagged_counts).
         if args and args[0] is not None:
             shown = args[0] if kwargs.get("many") else [args[0]]
-            without_hidden_statements(list(shown), self.request.user)
+            reads.without_hidden_statements(list(shown), self.request.user)
         return super().get_serializer(*args, **kwargs)
 
 
@@ -442,4 +368,4 @@ class AffiliationViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     write_serializer_class = serializers.AffiliationWriteSerializer
 
     def get_queryset(self) -> QuerySet[Affiliation]:
-        return Affiliation.objects.select_related("speaker", "organization").order_by("id")
+        return reads.affiliations()

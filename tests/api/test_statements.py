@@ -216,7 +216,7 @@ def test_new_rows_do_not_shift_the_next_page(api: APIClient) -> None:
 
 
 def test_count_is_a_lower_bound_beyond_the_limit(api: APIClient, monkeypatch) -> None:
-    monkeypatch.setattr("quotes.api.pagination.COUNT_LIMIT", 3)
+    monkeypatch.setattr("quotes.paging.COUNT_LIMIT", 3)
     VerifiedStatementFactory.create_batch(5)
     body = api.get(URL).json()
     assert body["count"] == 3

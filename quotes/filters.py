@@ -1,7 +1,8 @@
-"""Query-string filters for the read API, one FilterSet per resource.
+"""Query-string filters, one FilterSet per resource, shared by the API and the site.
 
-Malformed values (dates, enums, numbers, booleans, ordering) are refused with a 400
-naming the parameter; unknown slugs simply match nothing.
+Malformed values (dates, enums, numbers, booleans, ordering) are form errors naming the
+parameter (a 400 from the API, the form re-rendered with the message on the site);
+unknown slugs simply match nothing.
 """
 
 import datetime
@@ -10,7 +11,6 @@ from typing import Any
 from django import forms
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django_filters import rest_framework as filters
-from rest_framework.exceptions import ValidationError
 
 from quotes import search
 from quotes.models import Appearance, Organization, Source, Speaker, Statement, Topic
@@ -85,6 +85,14 @@ class FilterSet(filters.FilterSet):
         return cls._form_class
 
 
+class StatementFilterForm(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("ordering") == "relevance" and not data.get("q"):
+            self.add_error("ordering", "relevance ordering needs a `q` search.")
+        return data
+
+
 class StatementFilter(FilterSet):
     q = filters.CharFilter(
         method="filter_q",
@@ -144,12 +152,11 @@ class StatementFilter(FilterSet):
     class Meta:
         model = Statement
         fields: list[str] = []
+        form = StatementFilterForm
 
     def filter_queryset(self, queryset: QuerySet[Statement]) -> QuerySet[Statement]:
         data = self.form.cleaned_data
         ordering = data.get("ordering") or ("relevance" if data.get("q") else "-said_on")
-        if ordering == "relevance" and not data.get("q"):
-            raise ValidationError({"ordering": ["relevance ordering needs a `q` search."]})
         return super().filter_queryset(queryset).order_by(*ORDERINGS[ordering])
 
     def filter_nothing(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
