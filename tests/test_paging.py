@@ -28,8 +28,7 @@ def walk(queryset, size: int) -> list[int]:
 def dated() -> list[Statement]:
     days = [datetime.date(2024, 1, d) for d in (3, 1, 2, 2)] + [None, None]
     return [
-        StatementFactory(said_on=day, said_on_precision="day" if day else "unknown")
-        for day in days
+        StatementFactory(said_on=day, said_on_precision="day" if day else "unknown") for day in days
     ]
 
 

@@ -43,7 +43,8 @@ def test_an_affiliation_ending_before_it_starts_is_refused_by_every_face(
 
     assert api.status_code == 400
     assert api.json()["errors"] == {"end_on": [ENDS_EARLY]}
-    assert admin.status_code == 200 and ENDS_EARLY in admin.text
+    assert admin.status_code == 200
+    assert ENDS_EARLY in admin.text
     assert service.value.message_dict == {"end_on": [ENDS_EARLY]}
     assert not Affiliation.objects.exists()
 
