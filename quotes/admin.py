@@ -14,15 +14,7 @@ from django.utils.safestring import SafeString
 from . import services
 from .admin_history import HistoryAdminMixin, revision_or_404
 from .forms import AppearanceForm, NameListField
-from .models import (
-    Affiliation,
-    Appearance,
-    Organization,
-    Source,
-    Speaker,
-    Statement,
-    Topic,
-)
+from .models import Affiliation, Appearance, Organization, Source, Speaker, Statement, Topic
 
 admin.site.site_header = "Quote and attribution database"
 admin.site.site_title = "Quotes admin"

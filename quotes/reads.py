@@ -16,15 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from quotes.models import (
-    Affiliation,
-    Appearance,
-    Organization,
-    Source,
-    Speaker,
-    Statement,
-    Topic,
-)
+from quotes.models import Affiliation, Appearance, Organization, Source, Speaker, Statement, Topic
 
 User = AbstractBaseUser | AnonymousUser
 OTHER_STATEMENTS = 10

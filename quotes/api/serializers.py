@@ -300,12 +300,17 @@ def outlets() -> Any:
     return Organization.objects.filter(kind=Organization.Kind.NEWS_OUTLET)
 
 
+def optional_slug(queryset: Any) -> serializers.SlugRelatedField:
+    """A reference to a row by its slug, that may be left out or null."""
+    return serializers.SlugRelatedField(
+        slug_field="slug", queryset=queryset, allow_null=True, required=False
+    )
+
+
 class AppearanceWriteSerializer(serializers.ModelSerializer):
     source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
     quoted_text = serializers.CharField(max_length=TEXT_LIMIT)
-    via = serializers.SlugRelatedField(
-        slug_field="slug", queryset=outlets(), allow_null=True, required=False
-    )
+    via = optional_slug(outlets())
     offset = serializers.IntegerField(min_value=0, max_value=2_000_000_000)
 
     class Meta:
@@ -315,12 +320,8 @@ class AppearanceWriteSerializer(serializers.ModelSerializer):
 
 class StatementWriteSerializer(serializers.ModelSerializer):
     text = serializers.CharField(max_length=TEXT_LIMIT)
-    speaker = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Speaker.objects.all(), allow_null=True, required=False
-    )
-    organization = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Organization.objects.all(), allow_null=True, required=False
-    )
+    speaker = optional_slug(Speaker.objects.all())
+    organization = optional_slug(Organization.objects.all())
     topics = serializers.SlugRelatedField(
         slug_field="slug", queryset=Topic.objects.all(), many=True, required=False
     )
@@ -352,9 +353,7 @@ class StatementWriteSerializer(serializers.ModelSerializer):
 
 class SpeakerWriteSerializer(serializers.ModelSerializer):
     aliases = NAME_LIST
-    organization = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Organization.objects.all(), allow_null=True, required=False
-    )
+    organization = optional_slug(Organization.objects.all())
 
     class Meta:
         model = Speaker
@@ -371,9 +370,7 @@ class SpeakerWriteSerializer(serializers.ModelSerializer):
 
 class OrganizationWriteSerializer(serializers.ModelSerializer):
     aliases = NAME_LIST
-    parent = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Organization.objects.all(), allow_null=True, required=False
-    )
+    parent = optional_slug(Organization.objects.all())
 
     class Meta:
         model = Organization
@@ -401,9 +398,7 @@ class AffiliationDetailSerializer(serializers.ModelSerializer):
 
 
 class SourceWriteSerializer(serializers.ModelSerializer):
-    outlet = serializers.SlugRelatedField(
-        slug_field="slug", queryset=outlets(), allow_null=True, required=False
-    )
+    outlet = optional_slug(outlets())
     authors = NAME_LIST
     text = serializers.CharField(max_length=2_000_000, trim_whitespace=False)
 

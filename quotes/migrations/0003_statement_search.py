@@ -1,24 +1,9 @@
-"""Full-text search index for statements, kept in sync by database triggers.
+"""Full-text search index for statements, kept in sync by database triggers (see
+quotes/search_index.py for the design).
 
-Every write path (admin, API, loaddata, raw SQL, QuerySet.update) goes through the
-triggers, so the index cannot drift from the rows. quotes/search.py queries it.
-
-PostgreSQL: quotes_statement.search_vector, a tsvector column the Django model does not
-know about, GIN-indexed. Weight A is the canonical text, B every distinct wording that
-differs from it, C the speaker's name and aliases (or, for a statement credited to an
-organization speaking as a body, the organization's). All three use the 'english'
-config: queries go through websearch_to_tsquery('english', ...), which stems "Jones" to
-'jone', so names indexed with 'simple' ('jones') would never match. Also pg_trgm and a
-trigram GIN index over speakers' names and aliases for fuzzy speaker search.
-
-SQLite: an FTS5 table quotes_statement_fts(text, wordings, names), rowid = statement id,
-with the porter tokenizer to come close to PostgreSQL's english stemming.
-
-Caution for later migrations on SQLite: Django alters a table there by rebuilding it,
-which drops the triggers on it and fails while triggers on other tables refer to it.
-A migration that alters quotes_statement, quotes_appearance, quotes_speaker or
-quotes_organization must run `drop_sqlite_triggers` before and `create_sqlite_triggers`
-after (import this module with importlib).
+The definitions as this migration installed them, frozen: quotes/search_index.py holds
+the current ones, and later migrations change what is installed. 0005 imports the
+SQLite trigger helpers below to survive its table rebuilds.
 """
 
 from django.db import migrations

@@ -1,22 +1,7 @@
-"""A counter that every committed change to published data increases: the key of the
-public page cache (quotes/api/pagecache.py).
+"""The data generation counter and its triggers (see quotes/generation.py for the design).
 
-Kept by triggers in the database rather than by the application, so that no way of
-writing is missed (services, admin, loaddata, the corpus generator's COPY, a fix made in
-psql), the new value becomes visible in the same commit as the data it stands for, and a
-read replica's counter always describes the data that replica holds.
-
-PostgreSQL: a statement-level trigger per table notes the writing transaction (one row
-in quotes_data_change, once per transaction), and a deferred constraint trigger on that
-note increments the counter at commit. Incrementing at the first write instead would
-hold the counter's row lock for the rest of the transaction: every other writer would
-queue behind it, and one waiting for a row this transaction later needs would deadlock.
-Needs PostgreSQL 13 or later (pg_current_xact_id).
-
-SQLite has no statement-level or deferred triggers, and one writer at a time: row-level
-triggers increment the counter directly. A SQLite rebuild of one of these tables (an
-altered column) drops its triggers: such a migration must recreate them (see 0005 for
-the search triggers).
+The definitions as this migration installed them, frozen: quotes/generation.py holds
+the current ones, and later migrations change what is installed.
 """
 
 from django.db import migrations
