@@ -23,6 +23,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+    TrigramWordSimilarity,
+)
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
@@ -163,10 +169,13 @@ def search_speakers(queryset: QuerySet[Speaker], q: str) -> QuerySet[Speaker]:
         names = Func(
             F("name"), F("aliases"), function="quotes_search_names", output_field=TextField()
         )
-        similarity = Cast(Func(Value(q), names, function="word_similarity"), FloatField())
+        similarity = Cast(TrigramWordSimilarity(Value(q), names), FloatField())
         # The operator, not a comparison with the function, so the trigram index applies.
-        close = _Infix(Value(q), names, operator="<%%")
-        narrowed = queryset.annotate(similarity=similarity).filter(close)
+        narrowed = (
+            queryset.alias(search_names=names)
+            .annotate(similarity=similarity)
+            .filter(search_names__trigram_word_similar=q)
+        )
     else:
         _register_sqlite_functions(sender=None, connection=connections[queryset.db])
         similarity = Func(
@@ -205,37 +214,23 @@ def _vendor(using: str) -> str:
     return vendor
 
 
-class _Infix(Func):
-    """`left <operator> right` as a boolean condition."""
-
-    template = "(%(expressions)s)"
-    output_field = BooleanField()
-
-    def __init__(self, left: Any, right: Any, *, operator: str) -> None:
-        super().__init__(left, right, arg_joiner=f" {operator} ")
-
-
 class _SearchVector(Expression):
-    """quotes_statement.search_vector, a column only the database knows (migration 0003),
+    """quotes_statement.search_vector, a column only the database knows (quotes.search_index),
     aliased like the statement row so that it survives joins and subqueries."""
 
-    output_field = TextField()
+    output_field = SearchVectorField()
 
     def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> Col:
         pk = F("pk").resolve_expression(query, *args, **kwargs)
         return Col(pk.alias, _SEARCH_VECTOR_FIELD)
 
 
-_SEARCH_VECTOR_FIELD = TextField()
+_SEARCH_VECTOR_FIELD = SearchVectorField()
 _SEARCH_VECTOR_FIELD.set_attributes_from_name("search_vector")
 
 
 def _postgresql_search(queryset: QuerySet[Statement], query: Query) -> QuerySet[Statement]:
-    tsquery = Func(
-        Value(to_websearch(query)),
-        template="websearch_to_tsquery('english'::regconfig, %(expressions)s)",
-        output_field=TextField(),
-    )
+    tsquery = SearchQuery(to_websearch(query), config="english", search_type="websearch")
     # A query left with only exclusions once stop words are gone ("the -war") cannot
     # use the index; querytree() says so and the planner folds this to a constant.
     indexable = Func(
@@ -245,9 +240,15 @@ def _postgresql_search(queryset: QuerySet[Statement], query: Query) -> QuerySet[
     )
     # float4 from PostgreSQL reaches Python as its shortest decimal, which no longer
     # equals the stored value: keyset cursors need the exact float8.
-    rank = Cast(Func(_SearchVector(), tsquery, Value(1), function="ts_rank_cd"), FloatField())
-    return queryset.annotate(search_rank=rank).filter(
-        _Infix(_SearchVector(), tsquery, operator="@@"), indexable
+    rank = Cast(
+        SearchRank(_SearchVector(), tsquery, normalization=Value(1), cover_density=True),
+        FloatField(),
+    )
+    return (
+        queryset.alias(search_vector=_SearchVector())
+        .annotate(search_rank=rank)
+        .filter(search_vector=tsquery)
+        .filter(indexable)
     )
 
 
