@@ -227,6 +227,7 @@ class _SearchVector(Expression):
 
 _SEARCH_VECTOR_FIELD = SearchVectorField()
 _SEARCH_VECTOR_FIELD.set_attributes_from_name("search_vector")
+_SEARCH_VECTOR_FIELD.model = Statement  # expressions hash their columns' fields by model
 
 
 def _postgresql_search(queryset: QuerySet[Statement], query: Query) -> QuerySet[Statement]:
