@@ -691,6 +691,9 @@ class Revision(models.Model):
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
+    # The row the change was made to: merging moves a duplicate's history (object_id)
+    # to the row it was merged into, and the public must not see the duplicate's.
+    origin_id = models.PositiveBigIntegerField(null=True, editable=False)
     object_repr = models.CharField(max_length=300)
     version = models.PositiveIntegerField(help_text="The row's version after this change.")
     action = models.CharField(max_length=10, choices=RevisionAction.choices)

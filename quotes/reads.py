@@ -10,16 +10,35 @@ verified statements only (Statement.objects.visible_to).
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from quotes.models import Affiliation, Appearance, Organization, Source, Speaker, Statement, Topic
+from quotes.models import (
+    Affiliation,
+    Appearance,
+    Organization,
+    Revision,
+    Source,
+    Speaker,
+    Statement,
+    Topic,
+    sees_every_statement,
+)
+from quotes.services import changes_between, history_of
 
 User = AbstractBaseUser | AnonymousUser
 OTHER_STATEMENTS = 10
+# What the public sees of a statement's history: the fields StatementSerializer shows.
+PUBLIC_FIELDS = (
+    "text", "kind", "speaker", "organization", "speaker_title", "said_on",
+    "said_on_precision", "setting", "location", "anonymity_reason", "topics", "status",
+    "in_response_to", "appearances",
+)  # fmt: skip
+A_CURATOR = "a curator"
 
 
 def counted(rows: QuerySet, field: str) -> Coalesce:
@@ -59,17 +78,79 @@ def other_statements_by_speaker(statement: Statement, user: User) -> QuerySet[St
     )
 
 
+def visible_response_to(statement: Statement, user: User) -> int | None:
+    """The id of the statement this one answers, if `user` may see that one."""
+    target = statement.in_response_to_id
+    if target is None or sees_every_statement(user):
+        return target
+    return target if Statement.objects.published().filter(pk=target).exists() else None
+
+
+def statement_history(statement: Statement, user: User) -> list[dict[str, Any]]:
+    """The statement's recorded changes, newest first, as `user` may see them.
+
+    Curators see every revision with who made it. The public sees the published
+    versions only, each with what changed in the public fields since the previous
+    published version, "by a curator": not curator notes, not who verified, nothing of
+    a draft (a merged duplicate's history included)."""
+    revisions = list(history_of(statement).select_related("user"))
+    if sees_every_statement(user):
+        return [
+            _revision(r, r.changes, r.user.get_username() if r.user else None) for r in revisions
+        ]
+    published = [
+        r for r in reversed(revisions)
+        if r.origin_id == statement.pk and r.snapshot.get("status") == Statement.Status.VERIFIED
+    ]  # fmt: skip
+    hidden = _hidden_statements(published)
+    shown, before = [], None
+    for revision in published:
+        state = _public_state(revision.snapshot, hidden)
+        changes = changes_between(before, state) if before is not None else {}
+        if before is None or changes:
+            shown.append(_revision(revision, changes, None))
+        before = state
+    return shown[::-1]
+
+
+def _public_state(snapshot: dict[str, Any], hidden: set[int]) -> dict[str, Any]:
+    state = {name: snapshot.get(name) for name in PUBLIC_FIELDS}
+    if state["in_response_to"] in hidden:
+        state["in_response_to"] = None
+    return state
+
+
+def _hidden_statements(revisions: list[Revision]) -> set[int]:
+    """Of the statements these revisions answer, those the public may not see."""
+    targets = {r.snapshot.get("in_response_to") for r in revisions} - {None}
+    published = Statement.objects.published().filter(pk__in=targets)
+    return targets - set(published.values_list("pk", flat=True))
+
+
+def _revision(revision: Revision, changes: dict, username: str | None) -> dict[str, Any]:
+    return {
+        "version": revision.version,
+        "action": revision.action,
+        "user": username,
+        "by": username or A_CURATOR,
+        "at": revision.at,
+        "reason": revision.reason,
+        "changes": changes,
+    }
+
+
 # Speakers
 
 
 def speakers(user: User) -> QuerySet[Speaker]:
-    """Speakers with `statement_count`: how many of their statements `user` may see."""
+    """Speakers with `statement_count`: how many of their statements `user` may see.
+    The public sees only speakers with a published statement: a speaker entered for a
+    draft (an unnamed source of a story not yet out) is not news yet."""
     visible = Statement.objects.visible_to(user)
-    return (
-        Speaker.objects.select_related("organization")
-        .annotate(statement_count=counted(visible, "speaker"))
-        .order_by("name", "id")
-    )
+    listed = Speaker.objects.select_related("organization")
+    if not sees_every_statement(user):
+        listed = listed.filter(Exists(visible.filter(speaker=OuterRef("pk"))))
+    return listed.annotate(statement_count=counted(visible, "speaker")).order_by("name", "id")
 
 
 def statements_by_kind(speaker: Speaker, user: User) -> dict[str, int]:

@@ -133,9 +133,18 @@ def _topics(dialect: Any) -> str:
     return dialect.array("t.slug", tagged, "t.name", objects=False)
 
 
+def _response_to() -> str:
+    # The statement answered, if the reader may see it: a draft's id is not public.
+    return (
+        "(SELECT r.id FROM quotes_statement AS r WHERE r.id = quotes_statement.in_response_to_id"
+        " AND (%s OR r.status = 'verified'))"
+    )
+
+
 def row_sql(vendor: str) -> str:
-    """The JSON text of the statement row `quotes_statement`; one parameter, the URL
-    prefix of statement URLs (see quotes.api.serializers.statement_url_prefix)."""
+    """The JSON text of the statement row `quotes_statement`. Two parameters: the URL
+    prefix of statement URLs (see quotes.api.serializers.statement_url_prefix), and
+    whether the reader sees every statement (reads.sees_every_statement)."""
     dialect = _PostgreSQL if vendor == "postgresql" else _SQLite
     s = "quotes_statement"
     pairs = [
@@ -153,7 +162,7 @@ def row_sql(vendor: str) -> str:
         ("anonymity_reason", f"{s}.anonymity_reason"),
         ("topics", _topics(dialect)),
         ("status", f"{s}.status"),
-        ("in_response_to", f"{s}.in_response_to_id"),
+        ("in_response_to", _response_to()),
         ("appearances", _appearances(dialect)),
         ("highlight", "NULL"),
     ]
@@ -161,17 +170,20 @@ def row_sql(vendor: str) -> str:
     return dialect.obj(pairs) + cast
 
 
-def _line(statements: QuerySet[Statement], url_prefix: str) -> RawSQL:
-    return RawSQL(row_sql(connections[statements.db].vendor), [url_prefix])
+def _line(statements: QuerySet[Statement], url_prefix: str, sees_all: bool) -> RawSQL:
+    return RawSQL(row_sql(connections[statements.db].vendor), [url_prefix, sees_all])
 
 
-def statement_rows(ids: list[int], url_prefix: str, using: str = "default") -> dict[int, dict]:
-    """The rows of the statements `ids`, by id (any visibility: callers pass ids they
-    found through Statement.objects.visible_to)."""
+def statement_rows(
+    ids: list[int], url_prefix: str, *, sees_all: bool, using: str = "default"
+) -> dict[int, dict]:
+    """The rows of the statements `ids`, by id, for a reader who sees every statement
+    or not (callers pass ids they found through Statement.objects.visible_to)."""
     if not ids:
         return {}
     statements = Statement.objects.using(using).filter(pk__in=among(ids, using)).order_by()
-    lines = statements.annotate(row=_line(statements, url_prefix)).values_list("pk", "row")
+    line = _line(statements, url_prefix, sees_all)
+    lines = statements.annotate(row=line).values_list("pk", "row")
     return {pk: json.loads(line) for pk, line in lines}
 
 
@@ -187,13 +199,15 @@ def in_list_order(statements: QuerySet[Statement]) -> QuerySet[Statement]:
     return statements.prefetch_related(None).select_related(None).order_by(*ordering)
 
 
-def row_lines(statements: QuerySet[Statement], url_prefix: str) -> Iterator[list[str]]:
+def row_lines(
+    statements: QuerySet[Statement], url_prefix: str, *, sees_all: bool
+) -> Iterator[list[str]]:
     """The rows of `statements`, in list order, as JSON text, CHUNK_SIZE at a time.
 
     On PostgreSQL streamed straight from the query (psycopg's stream: the database keeps
     producing while the worker sends, and only a socket buffer of rows is in memory);
     on SQLite through Django's chunked iterator."""
-    lines = in_list_order(statements).annotate(row=_line(statements, url_prefix))
+    lines = in_list_order(statements).annotate(row=_line(statements, url_prefix, sees_all))
     if connections[statements.db].vendor != "postgresql":
         rows = lines.values_list("row", flat=True).iterator(chunk_size=CHUNK_SIZE)
         yield from _chunked(rows)

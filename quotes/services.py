@@ -93,6 +93,7 @@ def revision_record(
     return Revision.objects.create(
         content_type=ContentType.objects.get_for_model(instance),
         object_id=instance.pk,
+        origin_id=instance.pk,
         object_repr=str(instance)[:300],
         version=getattr(instance, "version", 1),
         action=action,

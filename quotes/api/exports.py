@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
-from quotes.models import Statement
+from quotes.models import Statement, sees_every_statement
 from quotes.rows import row_lines, statement_rows
 
 from .serializers import statement_url_prefix
@@ -91,18 +91,20 @@ def spreadsheet_safe(value: Any) -> Any:
     return value
 
 
-def stream_csv(statements: QuerySet[Statement], url_prefix: str) -> Iterator[str]:
+def stream_csv(statements: QuerySet[Statement], url_prefix: str, sees_all: bool) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
-    for chunk in row_lines(statements, url_prefix):
+    for chunk in row_lines(statements, url_prefix, sees_all=sees_all):
         yield "".join(
             writer.writerow([spreadsheet_safe(value) for value in csv_row(json.loads(line))])
             for line in chunk
         )
 
 
-def stream_ndjson(statements: QuerySet[Statement], url_prefix: str) -> Iterator[str]:
-    for chunk in row_lines(statements, url_prefix):
+def stream_ndjson(
+    statements: QuerySet[Statement], url_prefix: str, sees_all: bool
+) -> Iterator[str]:
+    for chunk in row_lines(statements, url_prefix, sees_all=sees_all):
         yield "\n".join(chunk) + "\n"
 
 
@@ -120,7 +122,9 @@ def page_data(page: Sequence[Statement], context: dict[str, Any]) -> list[dict[s
     paged(statements); `context`: the request and, with `q`, the highlights."""
     ids = [statement.pk for statement in page]
     prefix, highlights = statement_url_prefix(context["request"]), context.get("highlights", {})
-    by_id = statement_rows(ids, prefix, page[0]._state.db if page else "default")
+    sees_all = sees_every_statement(context["request"].user)
+    using = page[0]._state.db if page else "default"
+    by_id = statement_rows(ids, prefix, sees_all=sees_all, using=using)
     for pk, data in by_id.items():
         data["highlight"] = highlights.get(pk)
     return [by_id[pk] for pk in ids]
@@ -130,12 +134,13 @@ def export_response(
     fmt: str, statements: QuerySet[Statement], context: dict[str, Any]
 ) -> StreamingHttpResponse:
     prefix = statement_url_prefix(context["request"])
+    sees_all = sees_every_statement(context["request"].user)
     if fmt == "csv":
         response = StreamingHttpResponse(
-            stream_csv(statements, prefix), content_type="text/csv; charset=utf-8"
+            stream_csv(statements, prefix, sees_all), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = 'attachment; filename="statements.csv"'
         return response
     return StreamingHttpResponse(
-        stream_ndjson(statements, prefix), content_type="application/x-ndjson"
+        stream_ndjson(statements, prefix, sees_all), content_type="application/x-ndjson"
     )

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from quotes import reads
 from quotes.models import (
     Affiliation,
     Appearance,
@@ -100,7 +101,9 @@ class StatementSerializer(serializers.ModelSerializer):
     speaker = SpeakerRefSerializer(allow_null=True)
     organization = OrganizationRefSerializer(allow_null=True)
     topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
-    in_response_to = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    in_response_to = serializers.SerializerMethodField(
+        help_text="The id of the statement this one answers (null when you may not see it)."
+    )
     appearances = AppearanceSerializer(many=True)
     highlight = serializers.SerializerMethodField(
         help_text="With `q`: a snippet with the matched words in <mark>…</mark>, "
@@ -128,6 +131,10 @@ class StatementSerializer(serializers.ModelSerializer):
             "appearances",
             "highlight",
         ]
+
+    @extend_schema_field({"type": "integer", "nullable": True})
+    def get_in_response_to(self, statement: Statement) -> int | None:
+        return reads.visible_response_to(statement, self.context["request"].user)
 
     @extend_schema_field(NULLABLE_STRING)
     def get_highlight(self, statement: Statement) -> str | None:
@@ -423,9 +430,19 @@ class MergeSerializer(serializers.Serializer):
     )
 
 
-class RevisionSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+class RevisionSerializer(serializers.Serializer):
+    """One recorded change (quotes.reads.statement_history)."""
 
-    class Meta:
-        model = Revision
-        fields = ["version", "action", "user", "at", "reason", "changes"]
+    version = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=Revision.Action.choices)
+    user = serializers.CharField(
+        allow_null=True, help_text="The curator's user name; null for the public."
+    )
+    by = serializers.CharField(help_text='Who made the change: a user name, or "a curator".')
+    at = serializers.DateTimeField()
+    reason = serializers.CharField(allow_blank=True)
+    changes = serializers.DictField(
+        child=serializers.ListField(min_length=2, max_length=2),
+        help_text="Per field, [before, after]; for the public, public fields only and "
+        "since the previous published version.",
+    )

@@ -205,8 +205,8 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
     def history(self, request: Request, pk: str) -> Response:
         """Every recorded change to the statement: who, when, what changed, why."""
         statement = self.get_object()
-        revisions = services.history_of(statement).select_related("user")
-        return Response(serializers.RevisionSerializer(revisions, many=True).data)
+        history = reads.statement_history(statement, request.user)
+        return Response(serializers.RevisionSerializer(history, many=True).data)
 
     @extend_schema(
         responses={200: serializers.FacetsSerializer, **READ_ERRORS},
@@ -289,7 +289,7 @@ class SpeakerStatementViewSet(StatementViewSet):
     """One speaker's statements, with the same filters, search and exports as /statements/."""
 
     def get_queryset(self) -> QuerySet[Statement]:
-        speaker = get_object_or_404(Speaker, slug=self.kwargs["slug"])
+        speaker = get_object_or_404(reads.speakers(self.request.user), slug=self.kwargs["slug"])
         return super().get_queryset().filter(speaker=speaker)
 
 

@@ -36,12 +36,27 @@ def test_api_root_lists_every_resource(api: APIClient) -> None:
 
 
 def test_speaker_search_tolerates_misspellings(api: APIClient) -> None:
-    SpeakerFactory(name="Dmitry Peskov", slug="dmitry-peskov", aliases=["Dmitry Perskov"])
-    SpeakerFactory(name="Lloyd Austin", slug="lloyd-austin")
-    SpeakerFactory(name="Mary Wareham", slug="mary-wareham")
+    for speaker in [
+        SpeakerFactory(name="Dmitry Peskov", slug="dmitry-peskov", aliases=["Dmitry Perskov"]),
+        SpeakerFactory(name="Lloyd Austin", slug="lloyd-austin"),
+        SpeakerFactory(name="Mary Wareham", slug="mary-wareham"),
+    ]:
+        VerifiedStatementFactory(speaker=speaker)  # the public sees speakers with one
     for q, slug in [("Perskov", "dmitry-peskov"), ("Lloyd Austen", "lloyd-austin")]:
         results = api.get("/api/v1/speakers/", {"q": q}).json()["results"]
         assert results[0]["slug"] == slug
+
+
+def test_speakers_without_a_published_statement_are_not_public(
+    api: APIClient, curator_client: Client
+) -> None:
+    StatementFactory(speaker=SpeakerFactory(slug="unnamed-source"), status="draft")
+    SpeakerFactory(slug="entered-ahead")
+    assert api.get("/api/v1/speakers/").json()["results"] == []
+    assert api.get("/api/v1/speakers/unnamed-source/").status_code == 404
+    assert api.get("/api/v1/speakers/unnamed-source/statements/").status_code == 404
+    listed = curator_client.get("/api/v1/speakers/").json()["results"]
+    assert {row["slug"] for row in listed} == {"unnamed-source", "entered-ahead"}
 
 
 def test_speaker_detail_has_affiliations_and_visible_statement_counts(api: APIClient) -> None:
@@ -142,7 +157,7 @@ def test_list_endpoints_use_a_constant_number_of_queries(
         statement = VerifiedStatementFactory(speaker=speaker, organization=org)
         statement.topics.add(TopicFactory())
         AppearanceFactory(statement=statement, source__outlet=OutletFactory())
-        SpeakerFactory(organization=org)
+        VerifiedStatementFactory(speaker=SpeakerFactory(organization=org))
     with django_assert_max_num_queries(6):
         response = api.get(url, {"page_size": 100})
     assert response.status_code == 200

@@ -365,7 +365,8 @@ def test_relevance_pages_walk_every_match_once(api: APIClient) -> None:
 
 def test_fuzzy_speaker_pages_walk_every_match_once(api: APIClient) -> None:
     for index in range(6):
-        SpeakerFactory(name=f"U.S. official {index}", slug=f"official-{index}")
+        speaker = SpeakerFactory(name=f"U.S. official {index}", slug=f"official-{index}")
+        VerifiedStatementFactory(speaker=speaker)  # the public sees speakers with one
     seen, url = [], "/api/v1/speakers/?q=U.S.%20oficial&page_size=1"
     for _ in range(20):
         body = api.get(url).json()
