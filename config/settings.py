@@ -155,7 +155,7 @@ INSTALLED_APPS = [
     # Full-text search expressions and trigram lookups on PostgreSQL (quotes/search.py).
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -241,7 +241,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "quotes.api.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["quotes.api.permissions.CuratorPermissions"],
@@ -257,6 +257,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "quotes.api.problems.problem_exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
 }
+
+# API tokens (django-rest-knox): stored as digests, valid until revoked (revoke_token).
+REST_KNOX = {"TOKEN_TTL": None, "AUTH_HEADER_PREFIX": "Token"}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Quote and attribution database API",

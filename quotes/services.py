@@ -24,7 +24,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Model, ProtectedError, QuerySet
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from .models import Appearance, Revision, Speaker, Statement, Topic, Versioned
 
@@ -447,12 +447,13 @@ def speaker_merge(
 
 
 @transaction.atomic
-def curator_save(*, username: str, password: str) -> tuple[AbstractBaseUser, bool, str]:
+def curator_save(*, username: str, password: str) -> tuple[AbstractBaseUser, bool, str | None]:
     """Create a curator login, or update the password of an existing one.
 
     A curator is staff in the Curators group, with an API token. The password must
     satisfy the configured validators (raises ValidationError otherwise). Returns the
-    user, whether it was created, and the API token.
+    user, whether it was created, and a new API token if the curator had none (a token
+    is stored as a digest only, so one issued before cannot be shown again).
     """
     User = get_user_model()
     user = User.objects.filter(username=username).first()
@@ -465,11 +466,17 @@ def curator_save(*, username: str, password: str) -> tuple[AbstractBaseUser, boo
     user.is_active = True
     user.save()
     user.groups.add(Group.objects.get(name=CURATORS_GROUP))
-    token, _ = Token.objects.get_or_create(user=user)
-    return user, created, token.key
+    has_token = AuthToken.objects.filter(user=user).exists()
+    return user, created, None if has_token else token_issue(user=user)
+
+
+def token_issue(*, user: AbstractBaseUser) -> str:
+    """A new API token for `user`: the only time it is seen in full."""
+    _, token = AuthToken.objects.create(user=user, expiry=None)
+    return token
 
 
 def token_revoke(*, username: str) -> bool:
-    """Revoke the user's API token; False if they had none."""
-    deleted, _ = Token.objects.filter(user__username=username).delete()
+    """Revoke the user's API tokens; False if they had none."""
+    deleted, _ = AuthToken.objects.filter(user__username=username).delete()
     return bool(deleted)

@@ -3,7 +3,7 @@ from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 
-from quotes import generation
+from quotes import generation, services
 from tests.factories import CuratorFactory
 
 
@@ -42,11 +42,10 @@ def curator_client(curator) -> Client:
 @pytest.fixture
 def curator_api(curator):
     """An API client authenticated with the curator's token, as newsroom scripts are."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=curator).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {services.token_issue(user=curator)}")
     return client
 
 

@@ -4,6 +4,7 @@ example for every query parameter, from the seed data."""
 from collections.abc import Callable
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -147,6 +148,21 @@ def add_parameter_examples(result: dict, generator: Any, request: Any, public: b
                 if "example" not in parameter and parameter["name"] in EXAMPLES:
                     parameter["example"] = EXAMPLES[parameter["name"]]
     return result
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """quotes.api.auth.TokenAuthentication, documented as DRF's token scheme was."""
+
+    target_class = "quotes.api.auth.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'A curator\'s API token, as "Token <token>" (create_curator).',
+        }
 
 
 class QuotesAutoSchema(AutoSchema):

@@ -313,10 +313,8 @@ def test_organization_cannot_become_its_own_ancestor(curator_api: APIClient) -> 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="races real concurrent transactions")
 def test_two_concurrent_writers_cannot_both_win(curator) -> None:
-    from rest_framework.authtoken.models import Token
-
     statement = StatementFactory(setting="")
-    token = Token.objects.create(user=curator).key
+    token = services.token_issue(user=curator)
     barrier, results = threading.Barrier(2), []
 
     def write(setting: str) -> None:

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = (
         "Create a curator (staff, in the Curators group) or update an existing one. "
         "The password comes from CURATOR_PASSWORD, or from a prompt on a terminal. "
-        "Prints the curator's API token on the last line."
+        "Prints the curator's new API token on the last line (a curator who already has "
+        "one keeps it: it was shown once, when issued; revoke_token, then run this again, "
+        "for a new one)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,7 +34,13 @@ class Command(BaseCommand):
             raise CommandError("Password refused: " + " ".join(exc.messages)) from None
         verb = "Created" if created else "Updated"
         self.stdout.write(self.style.SUCCESS(f"{verb} curator {username!r}."))
-        self.stdout.write("API token (send as `Authorization: Token <token>`):")
+        if token is None:
+            self.stdout.write(
+                f"{username!r} already has an API token, shown once when it was issued. "
+                f"For a new one: manage.py revoke_token {username}, then run this again."
+            )
+            return
+        self.stdout.write("API token, shown this once (send as `Authorization: Token <token>`):")
         self.stdout.write(token)
 
     def read_password(self) -> str:

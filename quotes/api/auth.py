@@ -1,0 +1,21 @@
+"""API tokens: django-rest-knox keeps only a SHA-512 digest of each, so neither the
+database nor a dump of it holds a usable token; a token is shown once, when issued."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from rest_framework import exceptions
+
+
+class TokenAuthentication(KnoxTokenAuthentication):
+    """`Authorization: Token <token>`, as with DRF's own tokens before."""
+
+    def authenticate_credentials(self, token: bytes) -> Any:
+        # The header arrives as Latin-1 bytes; knox decodes them as UTF-8 and would fail
+        # with a 500 on a byte that is not.
+        try:
+            token.decode("utf-8")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        return super().authenticate_credentials(token)
