@@ -6,6 +6,7 @@ on, an SQLite file in the repository root.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -63,7 +64,8 @@ def env_rate(name: str, default: str) -> str | None:
     if raw.lower() == "off":
         return None
     number, _, period = raw.partition("/")
-    if not number.isdigit() or period.lower() not in RATE_PERIODS:
+    # ASCII digits: str.isdigit() also accepts "²", which DRF's int() then refuses.
+    if not re.fullmatch(r"[0-9]+", number) or period.lower() not in RATE_PERIODS:
         raise ImproperlyConfigured(
             f"{name}={raw!r} is not a rate: use a number per second, minute, hour or day "
             '(e.g. "600/minute"), or "off".'
@@ -103,6 +105,12 @@ def parse_database(name: str, raw: str) -> dict:
     # A persistent connection is checked before reuse, so a restarted database or a
     # failed-over replica costs a reconnect rather than a failed request.
     config["CONN_HEALTH_CHECKS"] = conn_max_age != 0
+    if config["ENGINE"].endswith("sqlite3"):
+        # SQLite has one writer at a time. BEGIN IMMEDIATE takes the write lock when a
+        # transaction starts, so one that reads then writes (verify, merge) reads what the
+        # previous writer committed, and writers queue instead of failing mid-way with
+        # "database is locked".
+        config.setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
     return config
 
 

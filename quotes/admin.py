@@ -1,5 +1,6 @@
 """The curators' admin: find, check and correct who said what, as each outlet printed it."""
 
+import re
 from typing import Any
 
 from django.contrib import admin, messages
@@ -75,7 +76,8 @@ class OutletFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if not self.value():
             return queryset
-        if not self.value().isdigit() or int(self.value()) >= 2**63:
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+        if not re.fullmatch(r"[0-9]{1,18}", self.value()):
             return queryset.none()
         # EXISTS rather than a join, so a statement printed twice is listed once.
         printed = Appearance.objects.filter(statement=OuterRef("pk"), source__outlet=self.value())
@@ -211,7 +213,11 @@ class StatementAdmin(HistoryAdminMixin, admin.ModelAdmin):
     @admin.action(description="Mark selected statements verified", permissions=["change"])
     def mark_verified(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
         changed = services.statement_verify(statements=queryset, by=request.user)
-        self.message_user(request, f"{changed} statement(s) marked verified.", messages.SUCCESS)
+        already = queryset.count() - changed
+        note = f"; {already} already were (their verification is kept)" if already else ""
+        self.message_user(
+            request, f"{changed} statement(s) marked verified{note}.", messages.SUCCESS
+        )
 
 
 @admin.register(Appearance)

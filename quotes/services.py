@@ -286,13 +286,18 @@ def statement_verify(
 ) -> int:
     """Mark statements verified by `by`, now; each is recorded in its history.
 
-    Already-verified statements keep their record. `expected_version`, for a single
-    statement, is compared-and-set like any other write. Returns how many changed.
+    Already-verified statements keep their record (verifying is idempotent).
+    `expected_version`, for a single statement, is compared-and-set like any other
+    write. Returns how many changed.
     """
-    pending = statements.exclude(status=Statement.Status.VERIFIED).order_by("pk")
     now = timezone.now()
     changed = 0
-    for statement in pending:
+    for pk in statements.order_by("pk").values_list("pk", flat=True):
+        # Lock, then read: of verifications racing for one statement only the first
+        # finds it unverified; the others leave the first one's record alone.
+        statement = Statement.objects.select_for_update().get(pk=pk)
+        if statement.status == Statement.Status.VERIFIED:
+            continue
         fields = {"status": Statement.Status.VERIFIED, "verified_by": by, "verified_at": now}
         statement_update(
             statement=statement,
@@ -370,6 +375,15 @@ def appearance_delete(*, appearance: Appearance, by: AbstractBaseUser) -> None:
 # Merging duplicates
 
 
+def _claim_both(keep: Versioned, duplicate: Versioned) -> dict[str, Any]:
+    """Claim both rows of a merge, in id order (two merges of the same pair in opposite
+    directions would otherwise deadlock); returns `keep`'s state before."""
+    states = {}
+    for row in sorted([keep, duplicate], key=lambda row: row.pk):
+        states[row.pk] = row_claim(instance=row, expected_version=None)
+    return states[keep.pk]
+
+
 def _move_history(duplicate: Model, keep: Model) -> None:
     history_of(duplicate).update(object_id=keep.pk)
 
@@ -382,8 +396,8 @@ def statement_merge(
     over (an appearance `keep` already has at the same source and offset is dropped)."""
     if keep.pk == duplicate.pk:
         raise ValidationError({"duplicate": "A statement cannot be merged into itself."})
-    before = row_claim(instance=keep, expected_version=None)
-    row_claim(instance=duplicate, expected_version=None)
+    before = _claim_both(keep, duplicate)
+    keep, duplicate = Statement.objects.get(pk=keep.pk), Statement.objects.get(pk=duplicate.pk)
     held = set(keep.appearances.values_list("source_id", "offset"))
     for appearance in duplicate.appearances.all():
         if (appearance.source_id, appearance.offset) not in held:
@@ -412,8 +426,10 @@ def speaker_merge(
     """Fold `duplicate` into `keep`: statements, affiliations, names and history move."""
     if keep.pk == duplicate.pk:
         raise ValidationError({"duplicate": "A speaker cannot be merged into itself."})
-    before = row_claim(instance=keep, expected_version=None)
-    row_claim(instance=duplicate, expected_version=None)
+    before = _claim_both(keep, duplicate)
+    # Lock, then read: an edit of `keep` committed while this waited is kept, not
+    # overwritten by the row as it was read before.
+    keep, duplicate = Speaker.objects.get(pk=keep.pk), Speaker.objects.get(pk=duplicate.pk)
     why = reason or f"Merged speaker “{duplicate.slug}” into “{keep.slug}”."
     for statement in duplicate.statements.all():
         statement_update(

@@ -64,6 +64,7 @@ def test_database_url_selects_postgresql(environ: pytest.MonkeyPatch) -> None:
         ({"DATABASE_CONN_MAX_AGE": "-5"}, "DATABASE_CONN_MAX_AGE='-5' is not a whole number"),
         ({"PAGE_CACHE_ENTRIES": "-1"}, "PAGE_CACHE_ENTRIES='-1'"),
         ({"THROTTLE_ANON_RATE": "600/mango"}, "THROTTLE_ANON_RATE='600/mango' is not a rate"),
+        ({"THROTTLE_LOGIN_RATE": "²/minute"}, "THROTTLE_LOGIN_RATE='²/minute' is not a rate"),
         ({"DEBUG": "false", "ALLOWED_HOSTS": "quotes.example"}, "SECRET_KEY must be set"),
         ({"DEBUG": "false", "SECRET_KEY": "s3cret-" * 8}, "ALLOWED_HOSTS must be set"),
     ],

@@ -1,5 +1,6 @@
 """DRF's exceptions, and the domain's, as RFC 9457 problem details (quotes.problems)."""
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -41,7 +42,7 @@ def flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(errors, dict):
         flat: dict[str, list[str]] = {}
         for key, value in errors.items():
-            if isinstance(key, int) or str(key).isdigit():  # list items by index
+            if isinstance(key, int) or re.fullmatch(r"[0-9]+", str(key)):  # list items
                 path = f"{prefix}[{key}]"
             else:
                 name = key if key != "non_field_errors" else ""

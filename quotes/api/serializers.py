@@ -307,11 +307,27 @@ def outlets() -> Any:
     return Organization.objects.filter(kind=Organization.Kind.NEWS_OUTLET)
 
 
-def optional_slug(queryset: Any) -> serializers.SlugRelatedField:
+class SlugReference(serializers.SlugRelatedField):
+    """A reference to a row by its slug. Anything but a string without NUL characters is
+    refused before it reaches a query (PostgreSQL refuses NUL in a query: a 500)."""
+
+    default_error_messages = {
+        **serializers.SlugRelatedField.default_error_messages,
+        "invalid": "Give the slug as text (without NUL characters).",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="slug", **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def optional_slug(queryset: Any) -> SlugReference:
     """A reference to a row by its slug, that may be left out or null."""
-    return serializers.SlugRelatedField(
-        slug_field="slug", queryset=queryset, allow_null=True, required=False
-    )
+    return SlugReference(queryset=queryset, allow_null=True, required=False)
 
 
 class AppearanceWriteSerializer(serializers.ModelSerializer):
@@ -329,9 +345,7 @@ class StatementWriteSerializer(serializers.ModelSerializer):
     text = serializers.CharField(max_length=TEXT_LIMIT)
     speaker = optional_slug(Speaker.objects.all())
     organization = optional_slug(Organization.objects.all())
-    topics = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Topic.objects.all(), many=True, required=False
-    )
+    topics = SlugReference(queryset=Topic.objects.all(), many=True, required=False)
     in_response_to = serializers.PrimaryKeyRelatedField(
         queryset=Statement.objects.all(), allow_null=True, required=False
     )
@@ -385,10 +399,8 @@ class OrganizationWriteSerializer(serializers.ModelSerializer):
 
 
 class AffiliationWriteSerializer(serializers.ModelSerializer):
-    speaker = serializers.SlugRelatedField(slug_field="slug", queryset=Speaker.objects.all())
-    organization = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Organization.objects.all()
-    )
+    speaker = SlugReference(queryset=Speaker.objects.all())
+    organization = SlugReference(queryset=Organization.objects.all())
 
     class Meta:
         model = Affiliation
@@ -424,9 +436,15 @@ class RetractSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2_000, help_text="Why the statement is retracted.")
 
 
-class MergeSerializer(serializers.Serializer):
-    duplicate = serializers.CharField(
-        help_text="The id (statements) or slug (speakers) of the row folded into this one."
+class StatementMergeSerializer(serializers.Serializer):
+    duplicate = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="The id of the statement folded into this one."
+    )
+
+
+class SpeakerMergeSerializer(serializers.Serializer):
+    duplicate = SlugReference(
+        queryset=Speaker.objects.all(), help_text="The slug of the speaker folded into this one."
     )
 
 

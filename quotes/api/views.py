@@ -23,11 +23,18 @@ from quotes.models import Affiliation, Organization, Source, Speaker, Statement,
 from . import serializers
 from .exports import CSVRenderer, NDJSONRenderer, export_response, page_data, paged
 from .pagecache import PageCacheMixin
+from .problems import Conflict
 from .schema import CHANGE_ERRORS, DETAIL_ERRORS, READ_ERRORS, documented, problems
 from .versioning import guarded, optional_expected_version
 from .writes import CuratedWriteMixin
 
 EXPORT_FORMATS = {"csv", "ndjson"}
+
+
+def already_verified(statement: Statement) -> Conflict:
+    who = statement.verified_by.get_username() if statement.verified_by else "someone"
+    when = f"{statement.verified_at:%Y-%m-%d %H:%M} UTC" if statement.verified_at else ""
+    return Conflict(f"Statement {statement.pk} is already verified (by {who}, {when}).")
 
 
 class FormatMixin:
@@ -146,18 +153,21 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
     )
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: str) -> Response:
-        """Mark the statement verified by you, now (If-Match optional)."""
+        """Mark the statement verified by you, now (If-Match optional). Verifying is
+        idempotent: a statement already verified keeps its record (409 says so)."""
         statement = self.get_object()
         expected = optional_expected_version(request, statement)
-        guarded(
-            statement,
-            lambda: services.statement_verify(
-                statements=Statement.objects.filter(pk=statement.pk),
-                by=request.user,
-                expected_version=expected,
-            ),
-        )
-        return self.detail_response(self.reloaded(statement))
+
+        def verify() -> Statement:
+            only = Statement.objects.filter(pk=statement.pk)
+            verified = services.statement_verify(
+                statements=only, by=request.user, expected_version=expected
+            )
+            if not verified:
+                raise already_verified(only.select_related("verified_by").get())
+            return statement
+
+        return self.committed(lambda: guarded(statement, verify))
 
     @extend_schema(
         request=serializers.RetractSerializer,
@@ -170,35 +180,34 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
         expected = optional_expected_version(request, statement)
         body = serializers.RetractSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        guarded(
-            statement,
-            lambda: services.statement_retract(
-                statement=statement,
-                reason=body.validated_data["reason"],
-                by=request.user,
-                expected_version=expected,
-            ),
-        )
-        return self.detail_response(self.reloaded(statement))
+
+        def retract() -> Statement:
+            reason = body.validated_data["reason"]
+            return services.statement_retract(
+                statement=statement, reason=reason, by=request.user, expected_version=expected
+            )
+
+        return self.committed(lambda: guarded(statement, retract))
 
     @extend_schema(
-        request=serializers.MergeSerializer,
+        request=serializers.StatementMergeSerializer,
         responses={200: serializers.StatementDetailSerializer, **CHANGE_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, pk: str) -> Response:
         """Fold the statement `duplicate` (an id) into this one; it is then deleted."""
         keep = self.get_object()
-        body = serializers.MergeSerializer(data=request.data)
+        body = serializers.StatementMergeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         wanted = body.validated_data["duplicate"]
-        duplicate = self.get_queryset().filter(pk=wanted).first() if wanted.isdigit() else None
+        duplicate = self.get_queryset().filter(pk=wanted).first()
         if duplicate is None:
-            raise ValidationError({"duplicate": [f"No statement with id {wanted!r}."]})
-        services.statement_merge(
-            keep=keep, duplicate=duplicate, by=request.user, reason=self.reason()
+            raise ValidationError({"duplicate": [f"No statement with id {wanted}."]})
+        return self.committed(
+            lambda: services.statement_merge(
+                keep=keep, duplicate=duplicate, by=request.user, reason=self.reason()
+            )
         )
-        return self.detail_response(self.reloaded(keep))
 
     @extend_schema(responses={200: serializers.RevisionSerializer(many=True), **DETAIL_ERRORS})
     @action(detail=True, pagination_class=None)
@@ -257,7 +266,7 @@ class SpeakerViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
         return serializers.SpeakerDetailSerializer(detail, context=context).data
 
     @extend_schema(
-        request=serializers.MergeSerializer,
+        request=serializers.SpeakerMergeSerializer,
         responses={200: serializers.SpeakerDetailSerializer, **CHANGE_ERRORS},
     )
     @action(detail=True, methods=["post"])
@@ -265,15 +274,14 @@ class SpeakerViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
         """Fold the speaker `duplicate` (a slug) into this one: statements, affiliations,
         names and history move over, and the duplicate is deleted."""
         keep = self.get_object()
-        body = serializers.MergeSerializer(data=request.data)
+        body = serializers.SpeakerMergeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        duplicate = Speaker.objects.filter(slug=body.validated_data["duplicate"]).first()
-        if duplicate is None:
-            raise ValidationError({"duplicate": ["No speaker with that slug."]})
-        services.speaker_merge(
-            keep=keep, duplicate=duplicate, by=request.user, reason=self.reason()
+        duplicate = body.validated_data["duplicate"]
+        return self.committed(
+            lambda: services.speaker_merge(
+                keep=keep, duplicate=duplicate, by=request.user, reason=self.reason()
+            )
         )
-        return self.detail_response(self.reloaded(keep))
 
 
 @extend_schema_view(

@@ -4,8 +4,10 @@ Mixed into the read viewsets: they keep their read serializers for responses and
 a `write_serializer_class` for input. Every detail response carries the row's ETag.
 """
 
+from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Model
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -32,8 +34,22 @@ class CuratedWriteMixin:
         response["ETag"] = etag_of(instance)
         return response
 
+    def committed(
+        self, write: Callable[[], Model | None], code: int = status.HTTP_200_OK
+    ) -> Response:
+        """Run `write` and read back its response in the same transaction: a write that
+        committed is answered with what it wrote, even if the database is lost the
+        moment after the commit (a 500 then would make a client retry a done write)."""
+        with transaction.atomic():
+            instance = write()
+            if instance is None:
+                return Response(status=status.HTTP_204_NO_CONTENT)
+            return self.detail_response(self.reloaded(instance), code)
+
     def reason(self) -> str:
-        return self.request.headers.get(REASON_HEADER, "")[:2000]
+        # Control characters cannot be stored (PostgreSQL refuses NUL) nor shown.
+        reason = self.request.headers.get(REASON_HEADER, "")[:2000]
+        return "".join(character for character in reason if character.isprintable())
 
     @extend_schema(parameters=[IF_NONE_MATCH])
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -45,8 +61,8 @@ class CuratedWriteMixin:
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        instance = self.create_object(dict(serializer.validated_data))
-        return self.detail_response(self.reloaded(instance), status.HTTP_201_CREATED)
+        fields = dict(serializer.validated_data)
+        return self.committed(lambda: self.create_object(fields), status.HTTP_201_CREATED)
 
     def update(
         self, request: Request, *args: Any, partial: bool = False, **kwargs: Any
@@ -58,8 +74,9 @@ class CuratedWriteMixin:
         )
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
-        updated = guarded(instance, lambda: self.update_object(instance, fields, expected))
-        return self.detail_response(self.reloaded(updated))
+        return self.committed(
+            lambda: guarded(instance, lambda: self.update_object(instance, fields, expected))
+        )
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, partial=True, **kwargs)
@@ -67,13 +84,13 @@ class CuratedWriteMixin:
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
         expected = expected_version(request, instance)
-        guarded(
-            instance,
-            lambda: services.object_delete(
+
+        def delete() -> None:
+            services.object_delete(
                 instance=instance, expected_version=expected, by=request.user, reason=self.reason()
-            ),
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+            )
+
+        return self.committed(lambda: guarded(instance, delete))
 
     def create_object(self, fields: dict[str, Any]) -> Model:
         model = self.write_serializer_class.Meta.model
