@@ -289,6 +289,6 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "quotes.api.schema.add_parameter_examples",
+        "quotes.api.schema.document_parameters",
     ],
 }

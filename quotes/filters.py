@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django_filters import rest_framework as filters
+from drf_spectacular.drainage import set_override
 
 from quotes import search
 from quotes.models import Appearance, Organization, Source, Speaker, Statement, Topic
@@ -37,6 +38,12 @@ class StrictBooleanField(forms.Field):
 class StrictBooleanFilter(filters.Filter):
     field_class = StrictBooleanField
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Documented as the values it takes, with this filter's own help text.
+        schema = {"type": "string", "enum": list(StrictBooleanField.values)}
+        set_override(self, "field", {**schema, "description": self.extra.get("help_text", "")})
+
 
 class IdFilter(filters.NumberFilter):
     """A row id: a whole number in the database's range, not 1.9 or 1e0."""
@@ -45,6 +52,8 @@ class IdFilter(filters.NumberFilter):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+        schema = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+        set_override(self, "field", {**schema, "description": self.extra.get("help_text", "")})
 
 
 class SlugsField(forms.MultipleChoiceField):
@@ -52,6 +61,10 @@ class SlugsField(forms.MultipleChoiceField):
     match nothing instead of being an error."""
 
     widget = forms.SelectMultiple
+
+    def to_python(self, value: Any) -> list[str]:
+        # `?speaker=` (an empty value) means no speaker filter, as for every parameter.
+        return [slug for slug in super().to_python(value) if slug]
 
     def valid_value(self, value: str) -> bool:
         return True

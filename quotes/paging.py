@@ -39,8 +39,8 @@ class InvalidCursor(ValidationError):
 
 def bounded_int(name: str, raw: str | None, *, default: int, maximum: int) -> int:
     """A whole number from 1 to `maximum` given as parameter `name` (`default` when
-    absent). Raises ValidationError({name: …}) otherwise, "²" and "1.5" included."""
-    if raw is None:
+    absent or empty). Raises ValidationError({name: …}) otherwise, "²" and "1.5" included."""
+    if raw is None or raw == "":
         return default
     field = forms.IntegerField(min_value=1, max_value=maximum)
     try:

@@ -79,7 +79,7 @@ def test_a_malformed_cursor_is_refused(cursor: str) -> None:
         paging.decode_cursor(cursor)
 
 
-@pytest.mark.parametrize("raw", ["0", "101", "1.5", "²", "-3", "", "ten"])
+@pytest.mark.parametrize("raw", ["0", "101", "1.5", "²", "-3", " ", "ten"])
 def test_a_size_out_of_range_is_refused_naming_the_parameter(raw: str) -> None:
     with pytest.raises(ValidationError) as refused:
         paging.bounded_int("page_size", raw, default=20, maximum=100)
@@ -89,3 +89,4 @@ def test_a_size_out_of_range_is_refused_naming_the_parameter(raw: str) -> None:
 def test_a_size_in_range_is_taken_and_absent_is_the_default() -> None:
     assert paging.bounded_int("page_size", "100", default=20, maximum=100) == 100
     assert paging.bounded_int("page_size", None, default=20, maximum=100) == 20
+    assert paging.bounded_int("page_size", "", default=20, maximum=100) == 20  # sent empty

@@ -140,14 +140,37 @@ EXAMPLES: dict[str, Any] = {
 }
 
 
-def add_parameter_examples(result: dict, generator: Any, request: Any, public: bool) -> dict:
-    """Give each documented parameter an example unless the view set one itself."""
+# A cursor is base64url text (quotes.paging); only the server's own links are valid ones.
+CURSOR_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9_-]*={0,2}$", "maxLength": 1000}
+NO_NUL = "^[^\\x00]*$"
+
+
+def document_parameters(result: dict, generator: Any, request: Any, public: bool) -> dict:
+    """Say exactly what the server accepts of every parameter, and give it an example:
+    an optional query parameter sent empty means the same as leaving it out; no text may
+    hold a NUL character (no database can store one: a 400)."""
     for path in result.get("paths", {}).values():
         for operation in path.values():
             for parameter in operation.get("parameters", []):
-                if "example" not in parameter and parameter["name"] in EXAMPLES:
-                    parameter["example"] = EXAMPLES[parameter["name"]]
+                _document(parameter)
     return result
+
+
+def _document(parameter: dict) -> None:
+    schema = parameter.setdefault("schema", {})
+    if "enum" in schema:
+        schema.setdefault("type", "string")
+    if parameter["name"] == "cursor":
+        schema.update(CURSOR_SCHEMA)
+    for text in (schema, schema.get("items", {})):  # a repeatable parameter's items too
+        if text.get("type") == "string" and not {"enum", "format", "pattern"} & set(text):
+            text["pattern"] = NO_NUL
+    if parameter["in"] == "query" and not parameter.get("required"):
+        parameter["allowEmptyValue"] = True
+    if parameter["in"] == "header" and parameter.get("required"):
+        schema["minLength"] = 1  # an empty If-Match is a missing one: 428
+    if "example" not in parameter and parameter["name"] in EXAMPLES:
+        parameter["example"] = EXAMPLES[parameter["name"]]
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
@@ -166,7 +189,15 @@ class TokenScheme(OpenApiAuthenticationExtension):
 
 
 class QuotesAutoSchema(AutoSchema):
-    """Reads are open to anonymous callers: say so, next to the token and session."""
+    """Reads are open to anonymous callers: say so, next to the token and session. And
+    the exports (CSV, NDJSON) are offered by statement lists only."""
+
+    def _get_format_parameters(self) -> list[dict]:
+        parameters = super()._get_format_parameters()
+        if getattr(self.view, "action", None) != "list":
+            for parameter in parameters:
+                parameter["schema"]["enum"] = ["json"]
+        return parameters
 
     def get_auth(self) -> list[dict]:
         auth = super().get_auth()

@@ -29,6 +29,7 @@ from .versioning import guarded, optional_expected_version
 from .writes import CuratedWriteMixin
 
 EXPORT_FORMATS = {"csv", "ndjson"}
+FACET_SIZE_LIMIT = 50
 
 
 def already_verified(statement: Statement) -> Conflict:
@@ -222,7 +223,9 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
         filters=True,
         parameters=[
             OpenApiParameter(
-                "facet_size", int, description="Values per facet, 1 to 50 (default 10)."
+                "facet_size",
+                {"type": "integer", "minimum": 1, "maximum": FACET_SIZE_LIMIT},
+                description=f"Values per facet, 1 to {FACET_SIZE_LIMIT} (default 10).",
             )
         ],
     )
@@ -231,7 +234,7 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
         """Counts by speaker, organization, outlet, kind, topic and year for the filtered set."""
         try:
             raw = request.query_params.get("facet_size")
-            size = paging.bounded_int("facet_size", raw, default=10, maximum=50)
+            size = paging.bounded_int("facet_size", raw, default=10, maximum=FACET_SIZE_LIMIT)
         except DjangoValidationError as invalid:
             raise ValidationError(invalid.message_dict) from None
 
