@@ -1,0 +1,366 @@
+"""Attribution rules: in a parsed article, who is credited with what, through which cue.
+
+Each rule reads one sentence's dependency parse (spaCy, en_core_web_sm labels) and
+yields a Frame: the cue, the source's noun phrase, and the content's characters. The
+quotation marks found beforehand widen the content to whole quotes, so a partial quote's
+candidate covers the reported speech around the quoted words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from quotes.extraction import lexicon
+from quotes.extraction.quotemarks import QUOTE_MARKS, Quote
+
+SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+RELATIVE_PRONOUNS = frozenset("who which that whom whose".split())
+# Children of a source's head that are not part of how the source is named.
+NOT_THE_NAME = ("relcl", "acl", "punct", "cc", "advcl", "prep_by")
+
+
+@dataclass
+class Frame:
+    """One attribution: `source` (or None) said `content` [start, end) through `cue`."""
+
+    cue: list[Token]
+    lemma: str
+    family: str  # speech, written, finding, belief, according
+    source: Span | None
+    start: int
+    end: int
+    rule: str
+    quotes: list[Quote] = field(default_factory=list)
+
+    @property
+    def head(self) -> Token:
+        return self.cue[0]
+
+
+def cue_family(token: Token) -> tuple[str, str] | None:
+    """The lemma and family of a verb that can cue an attribution: 'told' → (tell, speech)."""
+    if not token.tag_.startswith("VB"):
+        return None
+    form = token.lower_
+    for family, forms in (
+        ("written", lexicon.WRITTEN_FORMS),
+        ("speech", lexicon.SPEECH_FORMS),
+        ("finding", lexicon.FINDING_FORMS),
+        ("belief", lexicon.BELIEF_FORMS),
+    ):
+        if form in forms:
+            return forms[form], family
+    return None
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, joined once: spaCy rebuilds `doc.text` from its tokens each time."""
+    if "text" not in doc.user_data:
+        doc.user_data["text"] = doc.text
+    return doc.user_data["text"]
+
+
+def char_span(tokens: Iterable[Token]) -> tuple[int, int]:
+    tokens = sorted(tokens, key=lambda t: t.i)
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without spaces, commas or dashes at either end (quotes kept)."""
+    text = doc_text(doc)
+    junk = " \n\t\u00a0,;:—–-"
+    while start < end and text[start] in junk:
+        start += 1
+    while end > start and text[end - 1] in junk:
+        end -= 1
+    return start, end
+
+
+def with_quotes(start: int, end: int, quotes: list[Quote]) -> tuple[int, int, list[Quote]]:
+    """[start, end) widened to every quote it touches: 'said the plan was “dead on
+    arrival”' keeps the whole quoted phrase with its marks."""
+    touched = [q for q in quotes if q.start < end and q.end > start]
+    if touched:
+        start = min(start, touched[0].start)
+        end = max(end, touched[-1].end)
+    return start, end, touched
+
+
+def noun_phrase(head: Token) -> Span:
+    """The words naming a source, without relative clauses or trailing commas:
+    'Mary Wareham, deputy director …, who said' → 'Mary Wareham, deputy director …'."""
+    keep = [head]
+    for child in head.children:
+        if child.dep_ in NOT_THE_NAME or (child.dep_ == "prep" and child.i > head.i + 6):
+            continue
+        keep.extend(child.subtree)
+    keep = [t for t in keep if not t.is_space]
+    first = min(t.i for t in keep)
+    last = max(t.i for t in keep)
+    doc = head.doc
+    while last > first and (doc[last].is_punct or doc[last].is_space):
+        last -= 1
+    while first < last and (doc[first].is_punct or doc[first].is_space):
+        first += 1
+    return doc[first : last + 1]
+
+
+def subject_of(verb: Token) -> Span | None:
+    """The source of a cue verb: its subject, or the subject of the verb it hangs from.
+
+    'Austin told reporters …' → Austin; '…, saying that …' and '… and added that …' → the
+    subject of the main verb; 'Wareham, who said that …' → Wareham (the relative
+    pronoun's antecedent); 'it was announced by the Pentagon' → the Pentagon.
+    """
+    seen = 0
+    while verb is not None and seen < 4:
+        seen += 1
+        for child in verb.children:
+            if child.dep_ == "agent":
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects:
+                    return noun_phrase(objects[0])
+        for child in verb.children:
+            if child.dep_ in SUBJECTS and child.tag_ != "EX":
+                if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                    return noun_phrase(verb.head)
+                if child.dep_ == "csubj":
+                    continue
+                return noun_phrase(child)
+        if verb.dep_ in ("xcomp", "advcl", "conj", "acl", "pcomp") and verb.head is not verb:
+            if verb.dep_ == "acl" and verb.head.tag_.startswith("NN"):
+                return noun_phrase(verb.head)
+            verb = verb.head
+            continue
+        return None
+    return None
+
+
+def in_quote(token: Token, quotes: list[Quote]) -> bool:
+    return any(q.start < token.idx < q.end - 1 for q in quotes)
+
+
+# Verbs whose object is what was said: 'called it a “great meeting”', 'denied the report'.
+OBJECT_CUES = frozenset(
+    """call describe announce propose deny reject praise criticize criticise accuse urge
+    defend condemn decry mock dismiss blame credit thank question demand cite mention
+    recommend tout applaud blast slam lambast ridicule reveal report""".split()
+)
+# Verbs whose infinitive is what was said: 'vowed to steer the conflict'.
+INFINITIVE_CUES = frozenset(
+    "promise vow pledge threaten urge ask demand propose agree refuse warn tell".split()
+)
+
+
+def _sentence_bounds(sent: Span) -> tuple[int, int]:
+    words = [t for t in sent if not t.is_space]
+    return (words[0].idx, words[-1].idx + len(words[-1].text)) if words else (sent.start_char,) * 2
+
+
+def _left_content(verb: Token, sent: Span, source: Span | None) -> tuple[int, int]:
+    """Content before the cue runs from the sentence start to the source or cue:
+    'Clinton’s van was supposed to be escorted …, another source said.'"""
+    start, _ = _sentence_bounds(sent)
+    stops = [verb.idx] + ([source.start_char] if source is not None else [])
+    for token in sent:
+        if token.i < verb.i and token.dep_ == "aux" and token.head is verb:
+            stops.append(token.idx)
+    return start, min(stops)
+
+
+def _clause_content(verb: Token, sent: Span, source: Span | None) -> tuple[int, int] | None:
+    """The content clause of a cue: 'said (that) the plan was dead' → the clause;
+    '“The plan is dead,” he said.' → everything before the source."""
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and c.i not in range(*_span(source))]
+    if not clauses:
+        return None
+    clause = max(clauses, key=lambda c: len(list(c.subtree)))
+    if clause.i < verb.i:
+        return _left_content(verb, sent, source)
+    start, end = char_span(clause.subtree)
+    return start, max(end, _sentence_bounds(sent)[1] if _runs_to_end(clause, sent) else end)
+
+
+def _span(span: Span | None) -> tuple[int, int]:
+    return (span.start, span.end) if span is not None else (0, 0)
+
+
+def _runs_to_end(clause: Token, sent: Span) -> bool:
+    """Whether only punctuation follows the clause in its sentence."""
+    last = max(t.i for t in clause.subtree)
+    return all(t.is_punct or t.is_space for t in sent[last + 1 - sent.start :])
+
+
+def _parenthetical(verb: Token, sent: Span) -> tuple[int, int] | None:
+    """A cue set inside or after the content it reports, with no clause of its own:
+    'The plan, he said, was dead on arrival.' → the whole sentence."""
+    if verb.dep_ not in ("parataxis", "ccomp", "conj", "advcl") or verb.head is verb:
+        return None
+    if cue_family(verb.head) is not None or verb.head.i > verb.i and verb.dep_ != "parataxis":
+        return None
+    return _sentence_bounds(sent)
+
+
+def _object_content(verb: Token, lemma: str) -> tuple[int, int] | None:
+    """'calling it a “great meeting”' → 'it a “great meeting”'; 'vowed to steer the
+    conflict toward a swift conclusion' → 'to steer …'."""
+    deps = ("dobj", "oprd", "xcomp") if lemma in OBJECT_CUES else ()
+    if lemma in INFINITIVE_CUES:
+        deps += ("xcomp",)
+    parts = [t for c in verb.children if c.dep_ in deps for t in c.subtree]
+    if lemma in OBJECT_CUES:
+        parts += [t for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"
+                  for t in c.subtree]
+    return char_span(parts) if parts else None
+
+
+def _colon_content(verb: Token, sent: Span, quotes: list[Quote]) -> tuple[int, int] | None:
+    """'Cruz continued:' followed by the quote, in the same sentence or the next
+    paragraph: 'Lombardi said: “I’m not expecting anything.”'."""
+    doc = verb.doc
+    after = [t for t in doc[verb.i + 1 : sent.end] if not t.is_space]
+    colon = next((t for t in after[:6] if t.text == ":"), None)
+    if colon is None:
+        return None
+    rest = [t for t in after if t.i > colon.i]
+    if rest:
+        return rest[0].idx, rest[-1].idx + len(rest[-1].text)
+    following = [q for q in quotes if q.start >= colon.idx and q.start - colon.idx < 8]
+    return (following[0].start, following[0].end) if following else None
+
+
+def _adjacent_quote(verb: Token, sent: Span, source: Span | None, quotes: list[Quote]):
+    """A quote right before or after the cue that the parse did not attach:
+    '“It’s fine,” Trump said of waterboarding.' / 'He says, “that’s how you get smart.”'."""
+    near_start = min(verb.idx, source.start_char if source is not None else verb.idx)
+    near_end = max(verb.idx + len(verb.text), source.end_char if source is not None else 0)
+    s_start, s_end = sent.start_char, sent.end_char
+    for quote in quotes:
+        before = 0 <= near_start - quote.end <= 3 and quote.end > s_start - 1
+        after = 0 <= quote.start - near_end <= 3 and quote.start < s_end
+        if before:
+            return min(quote.start, _sentence_bounds(sent)[0]), quote.end
+        if after:
+            return quote.start, quote.end
+    return None
+
+
+def _cue_tokens(verb: Token) -> list[Token]:
+    """The cue as printed: 'has said', 'pointed out', 'also said'."""
+    extra = [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "prt")]
+    return [verb, *sorted(extra, key=lambda t: t.i)]
+
+
+def _third_person(source: Span | None) -> bool:
+    if source is None:
+        return False
+    head = source.root.lower_
+    return head not in lexicon.FIRST_PERSON and head not in ("you", "it", "this", "that")
+
+
+def verb_frame(verb: Token, sent: Span, quotes: list[Quote]) -> Frame | None:
+    """The attribution a cue verb makes, if any (see the content rules above)."""
+    found = cue_family(verb)
+    if found is None or verb.dep_ in ("amod", "compound", "nmod"):
+        return None
+    lemma, family = found
+    source = subject_of(verb)
+    if family in ("belief", "finding") and not _third_person(source):
+        return None
+    if in_quote(verb, quotes) and not _third_person(source):
+        return None  # '“I said to him, no,” she said.': the speaker's own words
+    content = _content(verb, sent, source, quotes, lemma, family)
+    if content is None:
+        return None
+    (start, end), rule = content
+    return _frame(verb.doc, _cue_tokens(verb), lemma, family, source, start, end, rule, quotes)
+
+
+def _content(verb, sent, source, quotes, lemma, family):
+    """The first content rule that applies, with its name."""
+    rules = [("clause", lambda: _clause_content(verb, sent, source))]
+    if family in ("speech", "written"):
+        rules += [
+            ("colon", lambda: _colon_content(verb, sent, quotes)),
+            ("adjacent-quote", lambda: _adjacent_quote(verb, sent, source, quotes)),
+            ("parenthetical", lambda: _parenthetical(verb, sent)),
+            ("object", lambda: _object_content(verb, lemma)),
+        ]
+    for name, rule in rules:
+        found = rule()
+        if found is not None and found[1] > found[0]:
+            return found, name
+    return None
+
+
+def _frame(doc, cue, lemma, family, source, start, end, rule, quotes) -> Frame | None:
+    start, end = _trim(doc, start, end)
+    start, end, touched = with_quotes(start, end, quotes)
+    if end - start < 2:
+        return None
+    return Frame(cue, lemma, family, source, start, end, rule, touched)
+
+
+def according_frame(token: Token, sent: Span, quotes: list[Quote]) -> Frame | None:
+    """'According to the BBC, the mines would be delivered soon.' / '…, according to
+    an Associated Press-GfK poll released Thursday.'"""
+    doc = token.doc
+    if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
+        return None
+    objects = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
+    if not objects:
+        return None
+    source = noun_phrase(objects[0])
+    phrase_start = token.idx
+    phrase_end = max(t.idx + len(t.text) for t in objects[0].subtree)
+    s_start, s_end = _sentence_bounds(sent)
+    left = doc_text(doc)[s_start:phrase_start].strip(" ,—–-\n")
+    right = doc_text(doc)[phrase_end:s_end].strip(" ,.—–-\n")
+    if len(left) > 3 and len(right) > 3:
+        start, end = s_start, s_end
+    elif len(left) > 3:
+        start, end = s_start, phrase_start
+    else:
+        start, end = phrase_end, s_end
+    cue = [token, doc[token.i + 1]]
+    return _frame(doc, cue, "according to", "according", source, start, end, "according", quotes)
+
+
+def find_frames(doc: Doc, quotes: list[Quote]) -> list[Frame]:
+    """Every attribution in the article, in order of content, quotes continued."""
+    frames = []
+    for sent in doc.sents:
+        for token in sent:
+            frame = according_frame(token, sent, quotes) or verb_frame(token, sent, quotes)
+            if frame is not None:
+                frames.append(frame)
+    frames.sort(key=lambda f: (f.start, f.end))
+    continue_quotes(doc_text(doc), frames, quotes)
+    return frames
+
+
+def continue_quotes(text: str, frames: list[Frame], quotes: list[Quote]) -> None:
+    """A quote that follows an attributed quote in the same paragraph, with nothing but
+    the attribution between, continues it: '“It is going well,” Ross said. “Police are
+    out there doing their jobs.”' is one candidate over both quotes."""
+    taken = [(f.start, f.end) for f in frames]
+    for quote in quotes:
+        if any(s < quote.end and e > quote.start for s, e in taken):
+            continue
+        before = [f for f in frames if f.end <= quote.start and f.quotes]
+        if not before:
+            continue
+        frame = max(before, key=lambda f: f.end)
+        gap = text[frame.end : quote.start]
+        if "\n" in gap or len(gap) > 120 or any(m in gap for m in QUOTE_MARKS):
+            continue
+        frame.end = quote.end
+        frame.quotes.append(quote)
+        taken.append((quote.start, quote.end))
+
+
+def iter_tokens(doc: Doc) -> Iterator[Token]:
+    yield from doc
