@@ -45,6 +45,11 @@ def cue_family(token: Token) -> tuple[str, str] | None:
     if not token.tag_.startswith("VB"):
         return None
     form = token.lower_
+    phrasal = lexicon.PHRASAL_FORMS.get(form)
+    if phrasal and any(
+        c.dep_ == "prt" and c.lower_ == lexicon.PHRASAL_VERBS[phrasal] for c in token.children
+    ):
+        return phrasal, "speech"
     for family, forms in (
         ("written", lexicon.WRITTEN_FORMS),
         ("speech", lexicon.SPEECH_FORMS),
@@ -205,16 +210,33 @@ def _parenthetical(verb: Token, sent: Span) -> tuple[int, int] | None:
 
 
 def _object_content(verb: Token, lemma: str) -> tuple[int, int] | None:
-    """'calling it a “great meeting”' → 'it a “great meeting”'; 'vowed to steer the
-    conflict toward a swift conclusion' → 'to steer …'."""
-    deps = ("dobj", "oprd", "xcomp") if lemma in OBJECT_CUES else ()
-    if lemma in INFINITIVE_CUES:
-        deps += ("xcomp",)
-    parts = [t for c in verb.children if c.dep_ in deps for t in c.subtree]
+    """'calling it a “great meeting”' → 'it a “great meeting”'; 'criticised Khan for making
+    “very rude statements”' → 'Khan for making …'; 'vowed to steer the conflict' → 'to
+    steer the conflict'; 'called for more “flexibility”' → 'for more “flexibility”'."""
+    deps = {"xcomp"} if lemma in INFINITIVE_CUES else set()
     if lemma in OBJECT_CUES:
-        parts += [t for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"
-                  for t in c.subtree]
+        deps |= {"dobj", "oprd", "xcomp", "prep", "attr", "dative", "ccomp"}
+    parts = [
+        t
+        for c in verb.children
+        if c.dep_ in deps and c.i > verb.i and not _is_setting(c)
+        for t in c.subtree
+    ]
+    if not any(c.dep_ in ("dobj", "xcomp", "oprd") or c.dep_ == "prep" and c.lower_ in
+               ("for", "of", "as", "on", "about") for c in verb.children if c.i > verb.i):
+        return None
     return char_span(parts) if parts else None
+
+
+def _is_setting(token: Token) -> bool:
+    """A prepositional phrase that says where or when, not what: 'in a statement',
+    'on Wednesday', 'at a rally'."""
+    if token.dep_ != "prep":
+        return False
+    objects = [c for c in token.children if c.dep_ == "pobj"]
+    if token.lower_ in ("at", "during", "after", "before", "while", "since", "in") or not objects:
+        return token.lower_ != "for"
+    return objects[0].ent_type_ in ("DATE", "TIME")
 
 
 def _colon_content(verb: Token, sent: Span, quotes: list[Quote]) -> tuple[int, int] | None:
@@ -270,8 +292,8 @@ def verb_frame(verb: Token, sent: Span, quotes: list[Quote]) -> Frame | None:
     source = subject_of(verb)
     if family in ("belief", "finding") and not _third_person(source):
         return None
-    if in_quote(verb, quotes) and not _third_person(source):
-        return None  # '“I said to him, no,” she said.': the speaker's own words
+    if in_quote(verb, quotes):
+        return None  # '“He told me no,” she said.': within the speaker's own words
     content = _content(verb, sent, source, quotes, lemma, family)
     if content is None:
         return None
@@ -311,7 +333,7 @@ def according_frame(token: Token, sent: Span, quotes: list[Quote]) -> Frame | No
     if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
         return None
     objects = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
-    if not objects:
+    if not objects or in_quote(token, quotes):
         return None
     source = noun_phrase(objects[0])
     phrase_start = token.idx

@@ -20,8 +20,23 @@ SPEECH_VERBS = frozenset(
     reject mock decry condemn applaud thank ridicule lambast blame credit insinuate
     agree disagree recommend advise caution forecast surmise reiterate repeat clarify
     whisper murmur scream cry sigh laugh smile grumble protest object assure reassure
-    inform notify remind brief announce declare pronounce concur""".split()
+    inform notify remind brief announce declare pronounce concur bark snap echo quote
+    interrupt chide scold rebuke berate taunt tease needle plead beg implore insinuate
+    acknowledge summarize summarise characterize characterise label dub brand""".split()
 )
+# Verbs that cue speech only with their particle: "Trump shot back", "she pointed out".
+PHRASAL_VERBS = {
+    "shoot": "back",
+    "fire": "back",
+    "hit": "back",
+    "push": "back",
+    "point": "out",
+    "lash": "out",
+    "speak": "out",
+    "weigh": "in",
+    "chime": "in",
+    "sound": "off",
+}
 # Verbs of writing: "…, she wrote." / "he tweeted". Their candidates are written statements.
 WRITTEN_VERBS = frozenset("write tweet post email e-mail text blog publish read".split())
 # Findings of polls and studies, annotated as attributions in the corpus: "A poll shows …".
@@ -168,6 +183,8 @@ IRREGULAR = {
     "foresee": {"foresaw", "foreseen"},
     "forecast": {"forecast"},
     "cry": {"cried"},
+    "shoot": {"shot"},
+    "hit": {"hit"},
     "lay": {"laid"},
 }
 DOUBLED = frozenset("admit quip regret".split())
@@ -182,3 +199,4 @@ SPEECH_FORMS = _forms(SPEECH_VERBS)
 WRITTEN_FORMS = _forms(WRITTEN_VERBS)
 FINDING_FORMS = _forms(FINDING_VERBS)
 BELIEF_FORMS = _forms(BELIEF_VERBS)
+PHRASAL_FORMS = {form: verb for verb in PHRASAL_VERBS for form in inflections(verb)}

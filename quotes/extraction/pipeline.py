@@ -8,6 +8,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from quotes.extraction import lexicon
 from quotes.extraction.attribution import Frame, doc_text, find_frames
 from quotes.extraction.quotemarks import QUOTE_MARKS, find_quotes
 from quotes.extraction.types import Candidate, Kind, TextSpan
@@ -20,10 +21,8 @@ def kind_of(doc: Doc, frame: Frame) -> Kind:
     """direct: nothing outside the quotes but the attribution ('“We will fight,” he
     said.'); partial: quoted words inside reported speech ('said the plan was “dead on
     arrival”'); written: a written cue; paraphrase: no quotation marks."""
-    if frame.family == "written":
-        return "written"
     if not frame.quotes:
-        return "paraphrase"
+        return "written" if is_written(frame) else "paraphrase"
     outside = set(range(frame.start, frame.end))
     for quote in frame.quotes:
         outside -= set(range(quote.start, quote.end))
@@ -34,6 +33,21 @@ def kind_of(doc: Doc, frame: Frame) -> Kind:
     text = doc_text(doc)
     leftover = "".join(text[i] for i in sorted(outside))
     return "partial" if _WORDS.search(leftover.strip(QUOTE_MARKS)) else "direct"
+
+
+def is_written(frame: Frame) -> bool:
+    """'…, she wrote.', 'said in a statement', 'in an emailed statement', 'the statement
+    said', 'an alert issued by the State Department reads'."""
+    if frame.family == "written":
+        return True
+    if frame.source is not None and frame.source.root.lower_ in lexicon.DOCUMENT_NOUNS:
+        return True
+    for child in frame.head.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "via", "through", "by"):
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects and objects[0].lower_ in lexicon.WRITTEN_SETTINGS:
+                return True
+    return False
 
 
 def candidates_from_doc(
@@ -67,6 +81,7 @@ def candidates_from_doc(
                 cue=cue,
                 confidence=0.5,
                 rule=frame.rule,
+                written=is_written(frame),
                 quotes=[TextSpan(q.start, q.end, text[q.start : q.end]) for q in frame.quotes],
                 extractor_version=EXTRACTOR_VERSION,
             )

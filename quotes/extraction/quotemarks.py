@@ -15,6 +15,8 @@ CLOSING_GLYPHS = "”»"
 # Characters that may stand right outside a quote: 'She said, “No.”' / '(“No”)'.
 _OUTSIDE_LEFT = "([{—–-/:;,\u00a0"
 _OUTSIDE_RIGHT = ".,;:!?)]}—–-\u00a0…'’"
+# Markup left in a text: '<tweet id="74796…" author="@GideonResnick">' holds no quotes.
+_MARKUP = re.compile(r"<[a-zA-Z/][^<>\n]{0,500}>")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
@@ -79,8 +81,9 @@ def find_quotes(text: str) -> list[Quote]:
     quotes: list[Quote] = []
     opened: int | None = None
     last = paragraphs = 0
+    markup = {i for m in _MARKUP.finditer(text) for i in range(m.start(), m.end())}
     for i, char in enumerate(text):
-        if char not in QUOTE_MARKS:
+        if char not in QUOTE_MARKS or i in markup:
             continue
         direction = _direction(text, i)
         if opened is None:

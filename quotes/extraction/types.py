@@ -102,6 +102,9 @@ class Candidate:
     said_on: datetime.date | None = None
     said_on_precision: Precision = "unknown"
     anonymity_reason: str = ""
+    # Written rather than spoken ("said in a statement", "tweeted"): a quoted written
+    # statement keeps its kind direct or partial, and is a written statement to the model.
+    written: bool = False
     # The quoted stretches inside [start, end), each with its marks.
     quotes: list[TextSpan] = field(default_factory=list)
     matches_statement: StatementMatch | None = None
@@ -109,8 +112,9 @@ class Candidate:
 
     @property
     def statement_kind(self) -> str:
-        """The kind as quotes.models.Statement spells it ("direct_quote", …)."""
-        return STATEMENT_KINDS[self.kind]
+        """The kind as quotes.models.Statement spells it ("direct_quote", …): anything
+        written is a written statement there, quoted or not."""
+        return STATEMENT_KINDS["written" if self.written else self.kind]
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (dates as ISO strings)."""
