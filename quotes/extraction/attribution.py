@@ -200,11 +200,13 @@ def _runs_to_end(clause: Token, sent: Span) -> bool:
 
 
 def _parenthetical(verb: Token, sent: Span) -> tuple[int, int] | None:
-    """A cue set inside or after the content it reports, with no clause of its own:
-    'The plan, he said, was dead on arrival.' → the whole sentence."""
+    """A short cue set inside or after the content it reports, with no clause of its
+    own: 'The plan, he said, was dead on arrival.' → the whole sentence."""
     if verb.dep_ not in ("parataxis", "ccomp", "conj", "advcl") or verb.head is verb:
         return None
-    if cue_family(verb.head) is not None or verb.head.i > verb.i and verb.dep_ != "parataxis":
+    if cue_family(verb.head) is not None or len(list(verb.subtree)) > 8:
+        return None
+    if not any(c.dep_ in SUBJECTS for c in verb.children):
         return None
     return _sentence_bounds(sent)
 
@@ -259,15 +261,24 @@ def _adjacent_quote(verb: Token, sent: Span, source: Span | None, quotes: list[Q
     '“It’s fine,” Trump said of waterboarding.' / 'He says, “that’s how you get smart.”'."""
     near_start = min(verb.idx, source.start_char if source is not None else verb.idx)
     near_end = max(verb.idx + len(verb.text), source.end_char if source is not None else 0)
-    s_start, s_end = sent.start_char, sent.end_char
+    text = doc_text(verb.doc)
     for quote in quotes:
-        before = 0 <= near_start - quote.end <= 3 and quote.end > s_start - 1
-        after = 0 <= quote.start - near_end <= 3 and quote.start < s_end
-        if before:
+        if 0 <= near_start - quote.end <= 3 and _leads_into_cue(text, quote, near_start):
             return min(quote.start, _sentence_bounds(sent)[0]), quote.end
-        if after:
-            return quote.start, quote.end
+        if 0 <= quote.start - near_end <= 3 and text[near_end : quote.start].strip() in (",", ":", ""):
+            if quote.words(text) >= 3 or text[quote.end - 2] in ".?!,":
+                return quote.start, quote.end
     return None
+
+
+def _leads_into_cue(text: str, quote: Quote, cue_start: int) -> bool:
+    """Whether a quote hands over to the attribution after it: '“…,” he said' or
+    '“Who do they think they are?” Trump said', not a sentence closed by a full stop
+    ('… “treated me so well.” He touted his victories').
+    """
+    if text[quote.end : cue_start].strip():
+        return False
+    return text[quote.end - 2] in ",?!—–-" or text[quote.end : quote.end + 1] == ","
 
 
 def _cue_tokens(verb: Token) -> list[Token]:
@@ -308,8 +319,8 @@ def _content(verb, sent, source, quotes, lemma, family):
         rules += [
             ("colon", lambda: _colon_content(verb, sent, quotes)),
             ("adjacent-quote", lambda: _adjacent_quote(verb, sent, source, quotes)),
-            ("parenthetical", lambda: _parenthetical(verb, sent)),
             ("object", lambda: _object_content(verb, lemma)),
+            ("parenthetical", lambda: _parenthetical(verb, sent)),
         ]
     for name, rule in rules:
         found = rule()
@@ -360,8 +371,21 @@ def find_frames(doc: Doc, quotes: list[Quote]) -> list[Frame]:
             if frame is not None:
                 frames.append(frame)
     frames.sort(key=lambda f: (f.start, f.end))
+    frames = drop_nested_beliefs(frames)
     continue_quotes(doc_text(doc), frames, quotes)
     return frames
+
+
+def drop_nested_beliefs(frames: list[Frame]) -> list[Frame]:
+    """A belief inside reported speech is part of what was said, not another remark:
+    'Rubio says he feels he did “great”' is one attribution (says), not two."""
+    speech = [f for f in frames if f.family not in ("belief", "finding")]
+    return [
+        f
+        for f in frames
+        if f.family not in ("belief", "finding")
+        or not any(o.start <= f.head.idx < o.end and o is not f for o in speech)
+    ]
 
 
 def continue_quotes(text: str, frames: list[Frame], quotes: list[Quote]) -> None:
@@ -369,6 +393,7 @@ def continue_quotes(text: str, frames: list[Frame], quotes: list[Quote]) -> None
     the attribution between, continues it: '“It is going well,” Ross said. “Police are
     out there doing their jobs.”' is one candidate over both quotes."""
     taken = [(f.start, f.end) for f in frames]
+    cues = [(f.head.idx, f.head.idx + len(f.head.text)) for f in frames]
     for quote in quotes:
         if any(s < quote.end and e > quote.start for s, e in taken):
             continue
@@ -378,6 +403,12 @@ def continue_quotes(text: str, frames: list[Frame], quotes: list[Quote]) -> None
         frame = max(before, key=lambda f: f.end)
         gap = text[frame.end : quote.start]
         if "\n" in gap or len(gap) > 120 or any(m in gap for m in QUOTE_MARKS):
+            continue
+        # '“…,” Christie said, adding that he had fought for bills. “A leader …”': the
+        # gap holds another attribution, so the quote is not simply continued.
+        if any(frame.end <= s < quote.start for s, _ in taken) or sum(
+            frame.end <= s < quote.start for s, _ in cues
+        ) > 1:
             continue
         frame.end = quote.end
         frame.quotes.append(quote)

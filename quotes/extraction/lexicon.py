@@ -22,7 +22,8 @@ SPEECH_VERBS = frozenset(
     whisper murmur scream cry sigh laugh smile grumble protest object assure reassure
     inform notify remind brief announce declare pronounce concur bark snap echo quote
     interrupt chide scold rebuke berate taunt tease needle plead beg implore insinuate
-    acknowledge summarize summarise characterize characterise label dub brand""".split()
+    acknowledge summarize summarise characterize characterise label dub brand call
+    refer term nickname""".split()
 )
 # Verbs that cue speech only with their particle: "Trump shot back", "she pointed out".
 PHRASAL_VERBS = {
