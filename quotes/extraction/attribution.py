@@ -40,8 +40,10 @@ class Frame:
         return self.cue[0]
 
 
-def cue_family(token: Token) -> tuple[str, str] | None:
-    """The lemma and family of a verb that can cue an attribution: 'told' → (tell, speech)."""
+def cue_family(token: Token, any_verb: bool = False) -> tuple[str, str] | None:
+    """The lemma and family of a verb that can cue an attribution: 'told' → (tell, speech);
+    a verb learned from the train split ('endorsed') → (endorsed, learned). With
+    `any_verb`, every verb is a learned cue (to measure them all when learning)."""
     if not token.tag_.startswith("VB"):
         return None
     form = token.lower_
@@ -58,6 +60,8 @@ def cue_family(token: Token) -> tuple[str, str] | None:
     ):
         if form in forms:
             return forms[form], family
+    if any_verb or form in lexicon.learned_cues():
+        return form, "learned"
     return None
 
 
@@ -211,12 +215,12 @@ def _parenthetical(verb: Token, sent: Span) -> tuple[int, int] | None:
     return _sentence_bounds(sent)
 
 
-def _object_content(verb: Token, lemma: str) -> tuple[int, int] | None:
+def _object_content(verb: Token, lemma: str, family: str) -> tuple[int, int] | None:
     """'calling it a “great meeting”' → 'it a “great meeting”'; 'criticised Khan for making
     “very rude statements”' → 'Khan for making …'; 'vowed to steer the conflict' → 'to
     steer the conflict'; 'called for more “flexibility”' → 'for more “flexibility”'."""
     deps = {"xcomp"} if lemma in INFINITIVE_CUES else set()
-    if lemma in OBJECT_CUES:
+    if lemma in OBJECT_CUES or family == "learned":
         deps |= {"dobj", "oprd", "xcomp", "prep", "attr", "dative", "ccomp"}
     parts = [
         t
@@ -294,14 +298,16 @@ def _third_person(source: Span | None) -> bool:
     return head not in lexicon.FIRST_PERSON and head not in ("you", "it", "this", "that")
 
 
-def verb_frame(verb: Token, sent: Span, quotes: list[Quote]) -> Frame | None:
+def verb_frame(
+    verb: Token, sent: Span, quotes: list[Quote], any_verb: bool = False
+) -> Frame | None:
     """The attribution a cue verb makes, if any (see the content rules above)."""
-    found = cue_family(verb)
+    found = cue_family(verb, any_verb)
     if found is None or verb.dep_ in ("amod", "compound", "nmod"):
         return None
     lemma, family = found
     source = subject_of(verb)
-    if family in ("belief", "finding") and not _third_person(source):
+    if family in ("belief", "finding", "learned") and not _third_person(source):
         return None
     if in_quote(verb, quotes):
         return None  # '“He told me no,” she said.': within the speaker's own words
@@ -315,13 +321,14 @@ def verb_frame(verb: Token, sent: Span, quotes: list[Quote]) -> Frame | None:
 def _content(verb, sent, source, quotes, lemma, family):
     """The first content rule that applies, with its name."""
     rules = [("clause", lambda: _clause_content(verb, sent, source))]
-    if family in ("speech", "written"):
+    if family in ("speech", "written", "learned"):
         rules += [
             ("colon", lambda: _colon_content(verb, sent, quotes)),
             ("adjacent-quote", lambda: _adjacent_quote(verb, sent, source, quotes)),
-            ("object", lambda: _object_content(verb, lemma)),
-            ("parenthetical", lambda: _parenthetical(verb, sent)),
+            ("object", lambda: _object_content(verb, lemma, family)),
         ]
+    if family in ("speech", "written"):
+        rules.append(("parenthetical", lambda: _parenthetical(verb, sent)))
     for name, rule in rules:
         found = rule()
         if found is not None and found[1] > found[0]:
@@ -362,12 +369,14 @@ def according_frame(token: Token, sent: Span, quotes: list[Quote]) -> Frame | No
     return _frame(doc, cue, "according to", "according", source, start, end, "according", quotes)
 
 
-def find_frames(doc: Doc, quotes: list[Quote]) -> list[Frame]:
+def find_frames(doc: Doc, quotes: list[Quote], any_verb: bool = False) -> list[Frame]:
     """Every attribution in the article, in order of content, quotes continued."""
     frames = []
     for sent in doc.sents:
         for token in sent:
-            frame = according_frame(token, sent, quotes) or verb_frame(token, sent, quotes)
+            frame = according_frame(token, sent, quotes) or verb_frame(
+                token, sent, quotes, any_verb
+            )
             if frame is not None:
                 frames.append(frame)
     frames.sort(key=lambda f: (f.start, f.end))
