@@ -8,6 +8,7 @@ candidate covers the reported speech around the quoted words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -185,12 +186,26 @@ def _clause_content(verb: Token, sent: Span, source: Span | None) -> tuple[int, 
     '“The plan is dead,” he said.' → everything before the source."""
     clauses = [c for c in verb.children if c.dep_ == "ccomp" and c.i not in range(*_span(source))]
     if not clauses:
+        clauses = _stray_that_clause(verb)
+    if not clauses:
         return None
     clause = max(clauses, key=lambda c: len(list(c.subtree)))
     if clause.i < verb.i:
         return _left_content(verb, sent, source)
     start, end = char_span(clause.subtree)
     return start, max(end, _sentence_bounds(sent)[1] if _runs_to_end(clause, sent) else end)
+
+
+def _stray_that_clause(verb: Token) -> list[Token]:
+    """A 'that' clause the parser hung on a noun after the cue: 'told reporters during a
+    visit to Laos that Ukraine needs mines' (attached to Laos, not to told)."""
+    for token in verb.subtree:
+        if token.i <= verb.i or token.dep_ not in ("acl", "relcl", "ccomp", "advcl"):
+            continue
+        marks = [c for c in token.children if c.dep_ == "mark" and c.lower_ == "that" and c.tag_ == "IN"]
+        if marks and token.head is not verb and cue_family(token.head) is None:
+            return [token]
+    return []
 
 
 def _span(span: Span | None) -> tuple[int, int]:
@@ -336,8 +351,17 @@ def _content(verb, sent, source, quotes, lemma, family):
     return None
 
 
+# '…, speaking on the condition of anonymity because …' is about the source, not content.
+_ANONYMITY_TAIL = re.compile(
+    r",\s+(?:speaking|who spoke|who requested|who asked|who insisted|on condition)\b[^“”\"]*anonymity"
+)
+
+
 def _frame(doc, cue, lemma, family, source, start, end, rule, quotes) -> Frame | None:
     start, end = _trim(doc, start, end)
+    tail = _ANONYMITY_TAIL.search(doc_text(doc), start, end)
+    if tail is not None:
+        end = tail.start()
     start, end, touched = with_quotes(start, end, quotes)
     if end - start < 2:
         return None
