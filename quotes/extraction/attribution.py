@@ -107,7 +107,10 @@ def noun_phrase(head: Token) -> Span:
         if child.dep_ in NOT_THE_NAME or (child.dep_ == "prep" and child.i > head.i + 6):
             continue
         keep.extend(child.subtree)
-    keep = [t for t in keep if not t.is_space]
+    # A relative clause deeper in, on an apposition: '…, the advocacy group, who said …'.
+    relative = {inner.i for t in keep if t.dep_ == "relcl" and t is not head for inner in t.subtree}
+    relative.discard(head.i)
+    keep = [t for t in keep if not t.is_space and t.i not in relative] or [head]
     first = min(t.i for t in keep)
     last = max(t.i for t in keep)
     doc = head.doc
@@ -136,7 +139,7 @@ def subject_of(verb: Token) -> Span | None:
         for child in verb.children:
             if child.dep_ in SUBJECTS and child.tag_ != "EX":
                 if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                    return noun_phrase(verb.head)
+                    return noun_phrase(_antecedent(verb.head))
                 if child.dep_ == "csubj":
                     continue
                 return noun_phrase(child)
@@ -147,6 +150,17 @@ def subject_of(verb: Token) -> Span | None:
             continue
         return None
     return None
+
+
+def _antecedent(noun: Token) -> Token:
+    """The noun a relative clause is about, above the appositions and prepositions it
+    hangs from: 'Mary Wareham, deputy director … at Human Rights Watch, the advocacy
+    group, who said' → Wareham."""
+    for _ in range(8):
+        if noun.dep_ not in ("appos", "pobj", "prep") or noun.head is noun:
+            break
+        noun = noun.head
+    return noun
 
 
 def in_quote(token: Token, quotes: list[Quote]) -> bool:
@@ -234,6 +248,8 @@ def _object_content(verb: Token, lemma: str, family: str) -> tuple[int, int] | N
     """'calling it a “great meeting”' → 'it a “great meeting”'; 'criticised Khan for making
     “very rude statements”' → 'Khan for making …'; 'vowed to steer the conflict' → 'to
     steer the conflict'; 'called for more “flexibility”' → 'for more “flexibility”'."""
+    if lemma == "tell":
+        return _told_content(verb)
     deps = {"xcomp"} if lemma in INFINITIVE_CUES else set()
     if lemma in OBJECT_CUES or family == "learned":
         deps |= {"dobj", "oprd", "xcomp", "prep", "attr", "dative", "ccomp"}
@@ -246,7 +262,21 @@ def _object_content(verb: Token, lemma: str, family: str) -> tuple[int, int] | N
     if not any(c.dep_ in ("dobj", "xcomp", "oprd") or c.dep_ == "prep" and c.lower_ in
                ("for", "of", "as", "on", "about") for c in verb.children if c.i > verb.i):
         return None
-    return char_span(parts) if parts else None
+    # 'he urged them' names who was spoken to, not what was said.
+    words = [t for t in parts if not t.is_punct]
+    return char_span(parts) if len(words) > 1 else None
+
+
+def _told_content(verb: Token) -> tuple[int, int] | None:
+    """What follows the one told, when the parse made no clause of it: 'with one official
+    telling the Post they “self-destruct or lose battery charge …”'."""
+    told = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c.i > verb.i]
+    if not told:
+        return None
+    after = max(t.i for t in told[0].subtree)
+    rest = [t for t in verb.subtree if t.i > after and not t.is_space]
+    words = [t for t in rest if not t.is_punct]
+    return char_span(rest) if len(words) > 2 else None
 
 
 def _is_setting(token: Token) -> bool:
@@ -339,8 +369,8 @@ def _content(verb, sent, source, quotes, lemma, family):
     if family in ("speech", "written", "learned"):
         rules += [
             ("colon", lambda: _colon_content(verb, sent, quotes)),
-            ("adjacent-quote", lambda: _adjacent_quote(verb, sent, source, quotes)),
             ("object", lambda: _object_content(verb, lemma, family)),
+            ("adjacent-quote", lambda: _adjacent_quote(verb, sent, source, quotes)),
         ]
     if family in ("speech", "written"):
         rules.append(("parenthetical", lambda: _parenthetical(verb, sent)))
@@ -403,10 +433,54 @@ def find_frames(doc: Doc, quotes: list[Quote], any_verb: bool = False) -> list[F
             )
             if frame is not None:
                 frames.append(frame)
+    frames = drop_nested_beliefs(_distinct(frames))
     frames.sort(key=lambda f: (f.start, f.end))
-    frames = drop_nested_beliefs(frames)
     continue_quotes(doc_text(doc), frames, quotes)
+    frames += floating_quotes(doc_text(doc), frames, quotes)
+    frames.sort(key=lambda f: (f.start, f.end))
     return frames
+
+
+def _distinct(frames: list[Frame]) -> list[Frame]:
+    """One frame per content: '“…,” Biden said, calling it reckless' can reach the same
+    quote through 'said' and through 'calling'; the first cue in reading order keeps it."""
+    seen: set[tuple[int, int]] = set()
+    kept = []
+    for frame in sorted(frames, key=lambda f: (f.family == "learned", f.head.i)):
+        if (frame.start, frame.end) not in seen:
+            seen.add((frame.start, frame.end))
+            kept.append(frame)
+    return kept
+
+
+def floating_quotes(text: str, frames: list[Frame], quotes: list[Quote]) -> list[Frame]:
+    """A paragraph that is one quote with no cue of its own, right after a paragraph
+    whose attributed quote it goes on with, is the same speaker's: '“…,” Miller said.\n\n
+    “And when it comes to the sovereign assets, …”'."""
+    found = []
+    for quote in quotes:
+        if not (quote.closed and _starts_paragraph_at(text, quote.start)):
+            continue
+        if text[quote.end : text.find("\n", quote.end) % (len(text) + 1)].strip():
+            continue  # more than the quote in its paragraph
+        if any(f.start < quote.end and f.end > quote.start for f in frames + found):
+            continue
+        previous = text.rfind("\n", 0, quote.start - 1)
+        before = [f for f in frames + found if f.quotes and previous - 400 < f.end <= quote.start]
+        if before and "\n" in text[before[-1].end : quote.start].strip(" ") and before[-1].source is not None:
+            model = before[-1]
+            if _paragraphs_between(text, model.end, quote.start) <= 1:
+                found.append(Frame(model.cue, model.lemma, model.family, model.source,
+                                   quote.start, quote.end, "floating", [quote]))
+    return found
+
+
+def _starts_paragraph_at(text: str, i: int) -> bool:
+    return text[text.rfind("\n", 0, i) + 1 : i].strip() == ""
+
+
+def _paragraphs_between(text: str, start: int, end: int) -> int:
+    return len([p for p in text[start:end].split("\n") if p.strip()]) - 1
 
 
 def drop_nested_beliefs(frames: list[Frame]) -> list[Frame]:
@@ -429,6 +503,16 @@ def continue_quotes(text: str, frames: list[Frame], quotes: list[Quote]) -> None
     cues = [(f.head.idx, f.head.idx + len(f.head.text)) for f in frames]
     for quote in quotes:
         if any(s < quote.end and e > quote.start for s, e in taken):
+            continue
+        after = [f for f in frames if f.start >= quote.end and f.quotes]
+        if after and not text[quote.end : min(f.start for f in after)].strip(" ") and (
+            text[quote.end - 2] in ".?!"
+        ):
+            # '“A.” “B,” the official said.': the quote goes with the attribution after it.
+            frame = min(after, key=lambda f: f.start)
+            frame.start = quote.start
+            frame.quotes.insert(0, quote)
+            taken.append((quote.start, quote.end))
             continue
         before = [f for f in frames if f.end <= quote.start and f.quotes]
         if not before:

@@ -18,6 +18,9 @@ from quotes.extraction.types import Outlet, Precision, TextSpan
 # Cues through which a remark reaches another outlet: 'told the Post', 'spoke with the WP',
 # 'in an interview with the BBC'.
 RELAY_CUES = frozenset("tell speak talk say give".split())
+RELAY_FORMS = frozenset(
+    form for verb in ("speak", "talk", "tell") for form in lexicon.inflections(verb)
+)
 # Audiences that make a setting: 'told reporters', 'said to a group of reporters'.
 AUDIENCES = frozenset(
     """reporters journalists supporters crowd audience lawmakers congress senators voters
@@ -75,8 +78,9 @@ def relay(frame: Frame, gazetteer: Gazetteer | None) -> Outlet | None:
         candidates += [c for c in frame.head.children if c.dep_ in ("dative", "dobj")]
         candidates += _objects(frame.head, ("to", "with"))
     if frame.source is not None:
-        for token in frame.source:
-            if token.dep_ == "relcl" and token.lower_ in lexicon.inflections("speak") | lexicon.inflections("talk") | lexicon.inflections("tell"):
+        # 'US officials who spoke with the WP': the relative clause is not in the mention.
+        for token in frame.source.root.subtree:
+            if token.dep_ == "relcl" and token.lower_ in RELAY_FORMS:
                 candidates += _objects(token, ("to", "with"))
                 candidates += [c for c in token.children if c.dep_ in ("dative", "dobj")]
     for prep in frame.head.children:
@@ -213,6 +217,10 @@ def _weekday(text: str, published_on: datetime.date | None):
     if match is None or published_on is None:
         return None
     back = (published_on.weekday() - WEEKDAYS[match["weekday"].lower()]) % 7
+    # The day after publication is the day itself once the story is updated overnight:
+    # 'told reporters on Wednesday' in a story dated Tuesday.
+    if back == 6:
+        back = -1
     return published_on - datetime.timedelta(days=back), "day"
 
 

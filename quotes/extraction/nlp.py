@@ -25,8 +25,17 @@ def paragraph_breaks(doc: Doc) -> Doc:
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.text or ("\n" in previous.whitespace_ and not token.is_space):
-            token.is_sent_start = True
+            token.is_sent_start = not _continues(doc, token)
     return doc
+
+
+def _continues(doc: Doc, token) -> bool:
+    """A paragraph that starts in lower case (after any bullet) goes on with a sentence
+    the source broke: 'sees a pressing need to blunt the advance, U.S.\n\nofficials said.'"""
+    i = token.i
+    while i < len(doc) and (doc[i].is_space or doc[i].text in ("-", "•", "*")):
+        i += 1
+    return i < len(doc) and doc[i].text[:1].islower()
 
 
 class ModelNotInstalled(RuntimeError):

@@ -27,6 +27,7 @@ RULE_CONFIDENCE = {
     "colon": 0.75,
     "parenthetical": 0.7,
     "object": 0.6,
+    "floating": 0.6,
 }
 
 

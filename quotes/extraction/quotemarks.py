@@ -101,6 +101,12 @@ def find_quotes(text: str) -> list[Quote]:
             # '“First paragraph …\n\n“Second paragraph …”': the quote goes on.
             last, paragraphs = i, paragraphs + 1
             continue
+        elif direction == "close" and text.count("\n\n", last, i) <= 1:
+            # '“So the Ukrainians are taking losses.\n\nThese mines were made for this.”':
+            # a paragraph break the source put inside the quote.
+            quotes.append(Quote(opened, i + 1, True, paragraphs + 1))
+            opened = None
+            continue
         else:
             end = _trimmed_end(text, opened, _paragraph_end(text, last))
             quotes.append(Quote(opened, end, False, paragraphs))

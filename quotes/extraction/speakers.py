@@ -175,13 +175,16 @@ class SpeakerResolver:
     def _name_in(self, source: Span) -> Span | None:
         """The printed name in a source: a PERSON entity, else a proper noun standing as
         the head or in apposition to it ('Kremlin spokesman, Dmitry Perskov')."""
-        people = [e for e in source.ents if e.label_ == "PERSON"]
-        if people:
-            return people[0]
         root = source.root
-        if root.tag_ == "NNP" and root.ent_type_ not in ("ORG", "GPE", "NORP"):
-            if not self._looks_organization(source):
-                return self._proper_run(root)
+        people = [e for e in source.ents if e.label_ == "PERSON"]
+        if people and root.lower_ not in ORGANIZATION_HEADS:
+            return people[0]
+        if root.lower_ in ORGANIZATION_HEADS:
+            return None  # 'the Biden administration' is not Biden
+        if root.tag_ == "NNP" and (
+            root.ent_type_ not in ("ORG", "GPE", "NORP") or self._known_person(root)
+        ):
+            return self._proper_run(root)
         # A person named in apposition to their role; NER often calls a misspelt name an
         # organization, so its label is not trusted here.
         for token in root.children:
@@ -189,6 +192,13 @@ class SpeakerResolver:
                 if not (self.gazetteer and self.gazetteer.organization(token.text)):
                     return self._proper_run(token)
         return None
+
+    def _known_person(self, root: Token) -> bool:
+        """NER calls some surnames organizations ('Trump said'): the gazetteer knows better."""
+        if self.gazetteer is None:
+            return False
+        text = self._proper_run(root).text
+        return self.gazetteer.person(text) is not None and self.gazetteer.organization(text) is None
 
     def _proper_run(self, root: Token) -> Span:
         start = root.i
