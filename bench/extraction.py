@@ -74,16 +74,26 @@ def main() -> None:
         predictions = workdir / "predictions.jsonl"
         elapsed = run_extractor(paths, predictions, workdir)
         scored = subprocess.run(
-            [sys.executable, str(SCORER), str(gold_dir(args.split, workdir)), str(predictions), "--json"],
-            capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                str(SCORER),
+                str(gold_dir(args.split, workdir)),
+                str(predictions),
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
     report = json.loads(scored.stdout)
     print(f"PolNeAR {args.split}: {report['articles']} articles, {words:,} words")
     print(f"{'subset':11} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6} {'speaker':>8}")
     for key in SUBSETS:
         r = report[key]
-        print(f"{key:11} {r['gold']:5} {r['predicted']:5} {r['precision']:6.3f} {r['recall']:6.3f}"
-              f" {r['f1']:6.3f} {r['speaker_accuracy']:8.3f}")
+        print(
+            f"{key:11} {r['gold']:5} {r['predicted']:5} {r['precision']:6.3f} {r['recall']:6.3f}"
+            f" {r['f1']:6.3f} {r['speaker_accuracy']:8.3f}"
+        )
     print(f"wall time {elapsed:.1f} s including start-up; {words / elapsed:,.0f} words/s")
 
 

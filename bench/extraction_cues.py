@@ -55,8 +55,10 @@ def main() -> None:
     lines = ["form\tuses\thits\tprecision"]
     lines += [f"{f}\t{uses[f]}\t{hits[f]}\t{hits[f] / uses[f]:.2f}" for f in rows]
     LEARNED_CUES_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"{len(rows)} verb forms from {len(paths)} train articles in "
-          f"{time.monotonic() - started:.0f} s → {LEARNED_CUES_FILE.relative_to(ROOT)}")
+    print(
+        f"{len(rows)} verb forms from {len(paths)} train articles in "
+        f"{time.monotonic() - started:.0f} s → {LEARNED_CUES_FILE.relative_to(ROOT)}"
+    )
 
 
 if __name__ == "__main__":

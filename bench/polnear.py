@@ -65,8 +65,11 @@ def gold(text_path: Path) -> list[Attribution]:
         elif line.startswith("E") and len(fields) >= 2:
             events.append(dict(arg.split(":") for arg in fields[1].split()))
     return [
-        Attribution(spans[e["Content"]], spans.get(e.get("Cue", ""), set()),
-                    spans.get(e.get("Source", ""), set()))
+        Attribution(
+            spans[e["Content"]],
+            spans.get(e.get("Cue", ""), set()),
+            spans.get(e.get("Source", ""), set()),
+        )
         for e in events
         if e.get("Content") in spans
     ]

@@ -18,7 +18,7 @@ from quotes.extraction import lexicon
 from quotes.extraction.quotemarks import QUOTE_MARKS, Quote
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
-RELATIVE_PRONOUNS = frozenset("who which that whom whose".split())
+RELATIVE_PRONOUNS = frozenset(["who", "which", "that", "whom", "whose"])
 # Children of a source's head that are not part of how the source is named.
 NOT_THE_NAME = ("relcl", "acl", "punct", "cc", "advcl", "prep_by")
 
@@ -169,13 +169,57 @@ def in_quote(token: Token, quotes: list[Quote]) -> bool:
 
 # Verbs whose object is what was said: 'called it a “great meeting”', 'denied the report'.
 OBJECT_CUES = frozenset(
-    """call describe announce propose deny reject praise criticize criticise accuse urge
-    defend condemn decry mock dismiss blame credit thank question demand cite mention
-    recommend tout applaud blast slam lambast ridicule reveal report""".split()
+    [
+        "call",
+        "describe",
+        "announce",
+        "propose",
+        "deny",
+        "reject",
+        "praise",
+        "criticize",
+        "criticise",
+        "accuse",
+        "urge",
+        "defend",
+        "condemn",
+        "decry",
+        "mock",
+        "dismiss",
+        "blame",
+        "credit",
+        "thank",
+        "question",
+        "demand",
+        "cite",
+        "mention",
+        "recommend",
+        "tout",
+        "applaud",
+        "blast",
+        "slam",
+        "lambast",
+        "ridicule",
+        "reveal",
+        "report",
+    ]
 )
 # Verbs whose infinitive is what was said: 'vowed to steer the conflict'.
 INFINITIVE_CUES = frozenset(
-    "promise vow pledge threaten urge ask demand propose agree refuse warn tell".split()
+    [
+        "promise",
+        "vow",
+        "pledge",
+        "threaten",
+        "urge",
+        "ask",
+        "demand",
+        "propose",
+        "agree",
+        "refuse",
+        "warn",
+        "tell",
+    ]
 )
 
 
@@ -216,7 +260,9 @@ def _stray_that_clause(verb: Token) -> list[Token]:
     for token in verb.subtree:
         if token.i <= verb.i or token.dep_ not in ("acl", "relcl", "ccomp", "advcl"):
             continue
-        marks = [c for c in token.children if c.dep_ == "mark" and c.lower_ == "that" and c.tag_ == "IN"]
+        marks = [
+            c for c in token.children if c.dep_ == "mark" and c.lower_ == "that" and c.tag_ == "IN"
+        ]
         if marks and token.head is not verb and cue_family(token.head) is None:
             return [token]
     return []
@@ -259,8 +305,12 @@ def _object_content(verb: Token, lemma: str, family: str) -> tuple[int, int] | N
         if c.dep_ in deps and c.i > verb.i and not _is_setting(c)
         for t in c.subtree
     ]
-    if not any(c.dep_ in ("dobj", "xcomp", "oprd") or c.dep_ == "prep" and c.lower_ in
-               ("for", "of", "as", "on", "about") for c in verb.children if c.i > verb.i):
+    if not any(
+        c.dep_ in ("dobj", "xcomp", "oprd")
+        or (c.dep_ == "prep" and c.lower_ in ("for", "of", "as", "on", "about"))
+        for c in verb.children
+        if c.i > verb.i
+    ):
         return None
     # 'he urged them' names who was spoken to, not what was said.
     words = [t for t in parts if not t.is_punct]
@@ -314,9 +364,11 @@ def _adjacent_quote(verb: Token, sent: Span, source: Span | None, quotes: list[Q
     for quote in quotes:
         if 0 <= near_start - quote.end <= 3 and _leads_into_cue(text, quote, near_start):
             return min(quote.start, _sentence_bounds(sent)[0]), quote.end
-        if 0 <= quote.start - near_end <= 3 and text[near_end : quote.start].strip() in (",", ":", ""):
-            if quote.words(text) >= 3 or text[quote.end - 2] in ".?!,":
-                return quote.start, quote.end
+        between = text[near_end : quote.start].strip()
+        # A real quote, not a word in scare quotes: 'what she calls “real solutions.”'
+        real = quote.words(text) >= 3 or text[quote.end - 2] in ".?!,"
+        if 0 <= quote.start - near_end <= 3 and between in (",", ":", "") and real:
+            return quote.start, quote.end
     return None
 
 
@@ -383,7 +435,8 @@ def _content(verb, sent, source, quotes, lemma, family):
 
 # '…, speaking on the condition of anonymity because …' is about the source, not content.
 _ANONYMITY_TAIL = re.compile(
-    r",\s+(?:speaking|who spoke|who requested|who asked|who insisted|on condition)\b[^“”\"]*anonymity"
+    r",\s+(?:speaking|who spoke|who requested|who asked|who insisted|on condition)\b"
+    r"[^“”\"]*anonymity"
 )
 
 
@@ -467,11 +520,25 @@ def floating_quotes(text: str, frames: list[Frame], quotes: list[Quote]) -> list
             continue
         previous = text.rfind("\n", 0, quote.start - 1)
         before = [f for f in frames + found if f.quotes and previous - 400 < f.end <= quote.start]
-        if before and "\n" in text[before[-1].end : quote.start].strip(" ") and before[-1].source is not None:
+        if (
+            before
+            and "\n" in text[before[-1].end : quote.start].strip(" ")
+            and before[-1].source is not None
+        ):
             model = before[-1]
             if _paragraphs_between(text, model.end, quote.start) <= 1:
-                found.append(Frame(model.cue, model.lemma, model.family, model.source,
-                                   quote.start, quote.end, "floating", [quote]))
+                found.append(
+                    Frame(
+                        model.cue,
+                        model.lemma,
+                        model.family,
+                        model.source,
+                        quote.start,
+                        quote.end,
+                        "floating",
+                        [quote],
+                    )
+                )
     return found
 
 
@@ -505,8 +572,10 @@ def continue_quotes(text: str, frames: list[Frame], quotes: list[Quote]) -> None
         if any(s < quote.end and e > quote.start for s, e in taken):
             continue
         after = [f for f in frames if f.start >= quote.end and f.quotes]
-        if after and not text[quote.end : min(f.start for f in after)].strip(" ") and (
-            text[quote.end - 2] in ".?!"
+        if (
+            after
+            and not text[quote.end : min(f.start for f in after)].strip(" ")
+            and (text[quote.end - 2] in ".?!")
         ):
             # '“A.” “B,” the official said.': the quote goes with the attribution after it.
             frame = min(after, key=lambda f: f.start)
@@ -523,9 +592,10 @@ def continue_quotes(text: str, frames: list[Frame], quotes: list[Quote]) -> None
             continue
         # '“…,” Christie said, adding that he had fought for bills. “A leader …”': the
         # gap holds another attribution, so the quote is not simply continued.
-        if any(frame.end <= s < quote.start for s, _ in taken) or sum(
-            frame.end <= s < quote.start for s, _ in cues
-        ) > 1:
+        if (
+            any(frame.end <= s < quote.start for s, _ in taken)
+            or sum(frame.end <= s < quote.start for s, _ in cues) > 1
+        ):
             continue
         frame.end = quote.end
         frame.quotes.append(quote)

@@ -17,32 +17,81 @@ from quotes.extraction.types import Outlet, Precision, TextSpan
 
 # Cues through which a remark reaches another outlet: 'told the Post', 'spoke with the WP',
 # 'in an interview with the BBC'.
-RELAY_CUES = frozenset("tell speak talk say give".split())
+RELAY_CUES = frozenset(["tell", "speak", "talk", "say", "give"])
 RELAY_FORMS = frozenset(
     form for verb in ("speak", "talk", "tell") for form in lexicon.inflections(verb)
 )
 # Audiences that make a setting: 'told reporters', 'said to a group of reporters'.
 AUDIENCES = frozenset(
-    """reporters journalists supporters crowd audience lawmakers congress senators voters
-    students donors group members press rally""".split()
+    [
+        "reporters",
+        "journalists",
+        "supporters",
+        "crowd",
+        "audience",
+        "lawmakers",
+        "congress",
+        "senators",
+        "voters",
+        "students",
+        "donors",
+        "group",
+        "members",
+        "press",
+        "rally",
+    ]
 )
-SETTING_PREPOSITIONS = frozenset("during at while in on before after".split())
+SETTING_PREPOSITIONS = frozenset(["during", "at", "while", "in", "on", "before", "after"])
 SETTING_NOUNS = frozenset(
-    """visit trip interview statement briefing conference speech rally hearing meeting
-    debate event appearance call letter email tweet post announcement alert broadcast
-    address session summit show program programme town hall""".split()
+    [
+        "visit",
+        "trip",
+        "interview",
+        "statement",
+        "briefing",
+        "conference",
+        "speech",
+        "rally",
+        "hearing",
+        "meeting",
+        "debate",
+        "event",
+        "appearance",
+        "call",
+        "letter",
+        "email",
+        "tweet",
+        "post",
+        "announcement",
+        "alert",
+        "broadcast",
+        "address",
+        "session",
+        "summit",
+        "show",
+        "program",
+        "programme",
+        "town",
+        "hall",
+    ]
 )
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
 _MONTH = r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DAY_MONTH = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?", re.I)
+_DAY_MONTH = re.compile(
+    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?", re.I
+)
 _MONTH_DAY = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}(?:\s+(?P<year>\d{{4}}))?\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?P<year>(?:19|20)\d{{2}})\b", re.I)
 _YEAR = re.compile(r"\b(?:in|since|of)\s+(?P<year>(?:19|20)\d{2})\b", re.I)
-_WEEKDAY = re.compile(r"\b(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-_RELATIVE = re.compile(r"\b(?P<rel>yesterday|today|tonight|this morning|last year|last month)\b", re.I)
+_WEEKDAY = re.compile(
+    r"\b(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I
+)
+_RELATIVE = re.compile(
+    r"\b(?P<rel>yesterday|today|tonight|this morning|last year|last month)\b", re.I
+)
 # 'spoke on the condition of anonymity to candidly discuss …', '… because of the subject’s
 # sensitivity', 'who was not authorized to speak publicly'.
 _ANONYMITY = re.compile(
@@ -143,9 +192,9 @@ def setting(frame: Frame) -> tuple[str, str]:
             objects = [c for c in child.children if c.dep_ == "pobj"]
             if objects and _is_setting_noun(objects[0]):
                 parts.append(_phrase(child, content))
-        elif child.dep_ == "advcl" and child.lower_ in ("speaking", "talking", "addressing"):
-            parts.append(_phrase(child, content))
-        elif child.dep_ == "advcl" and any(t.lower_ == "while" for t in child.children):
+        elif (child.dep_ == "advcl" and child.lower_ in ("speaking", "talking", "addressing")) or (
+            child.dep_ == "advcl" and any(t.lower_ == "while" for t in child.children)
+        ):
             parts.append(_phrase(child, content))
     for part_token in [c for c in head.subtree if c.ent_type_ in ("GPE", "LOC")]:
         if any(part_token.text in part for part in parts):
@@ -175,7 +224,9 @@ def _entity(token: Token) -> str:
     return token.text
 
 
-def said_on(text: str, published_on: datetime.date | None) -> tuple[datetime.date | None, Precision]:
+def said_on(
+    text: str, published_on: datetime.date | None
+) -> tuple[datetime.date | None, Precision]:
     """The date an attribution gives, resolved against the publication date: 'on
     Wednesday' → that weekday on or before publication (day); 'Nov. 20' → day; 'in June
     2022' → month; 'in 2020' → year; nothing → unknown."""
@@ -192,7 +243,9 @@ def _day(text: str, published_on: datetime.date | None):
         if match is None:
             continue
         month = MONTHS.get(match["month"].lower().rstrip("."))
-        year = int(match["year"]) if match["year"] else (published_on.year if published_on else None)
+        year = (
+            int(match["year"]) if match["year"] else (published_on.year if published_on else None)
+        )
         if month is None or year is None:
             continue
         try:

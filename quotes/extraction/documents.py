@@ -55,7 +55,11 @@ def html_to_text(html: str) -> tuple[str, datetime.date | None]:
     import trafilatura
 
     text = trafilatura.extract(
-        html, output_format="txt", include_comments=False, include_tables=False, favor_precision=True
+        html,
+        output_format="txt",
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
     )
     metadata = trafilatura.extract_metadata(html)
     published_on = None

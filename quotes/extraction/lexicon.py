@@ -19,20 +19,158 @@ LEARNED_MIN_COUNT = 3
 
 # Verbs that report speech: "…, he said." / "She told reporters that …".
 SPEECH_VERBS = frozenset(
-    """say tell add ask announce report suggest note argue declare explain acknowledge
-    insist warn claim state recall conclude reply respond admit contend assert maintain
-    predict promise vow pledge urge deny confirm describe accuse criticize criticise
-    praise blast slam complain concede emphasize emphasise stress observe remark quip joke
-    muse recount testify speculate caution allege charge counter retort interject exclaim
-    shout yell chant proclaim boast brag lament scoff tout propose estimate indicate
-    reveal signal hint mention cite continue threaten demand question dismiss defend
-    reject mock decry condemn applaud thank ridicule lambast blame credit insinuate
-    agree disagree recommend advise caution forecast surmise reiterate repeat clarify
-    whisper murmur scream cry sigh laugh smile grumble protest object assure reassure
-    inform notify remind brief announce declare pronounce concur bark snap echo quote
-    interrupt chide scold rebuke berate taunt tease needle plead beg implore insinuate
-    acknowledge summarize summarise characterize characterise label dub brand call
-    refer term nickname""".split()
+    [
+        "say",
+        "tell",
+        "add",
+        "ask",
+        "announce",
+        "report",
+        "suggest",
+        "note",
+        "argue",
+        "declare",
+        "explain",
+        "acknowledge",
+        "insist",
+        "warn",
+        "claim",
+        "state",
+        "recall",
+        "conclude",
+        "reply",
+        "respond",
+        "admit",
+        "contend",
+        "assert",
+        "maintain",
+        "predict",
+        "promise",
+        "vow",
+        "pledge",
+        "urge",
+        "deny",
+        "confirm",
+        "describe",
+        "accuse",
+        "criticize",
+        "criticise",
+        "praise",
+        "blast",
+        "slam",
+        "complain",
+        "concede",
+        "emphasize",
+        "emphasise",
+        "stress",
+        "observe",
+        "remark",
+        "quip",
+        "joke",
+        "muse",
+        "recount",
+        "testify",
+        "speculate",
+        "caution",
+        "allege",
+        "charge",
+        "counter",
+        "retort",
+        "interject",
+        "exclaim",
+        "shout",
+        "yell",
+        "chant",
+        "proclaim",
+        "boast",
+        "brag",
+        "lament",
+        "scoff",
+        "tout",
+        "propose",
+        "estimate",
+        "indicate",
+        "reveal",
+        "signal",
+        "hint",
+        "mention",
+        "cite",
+        "continue",
+        "threaten",
+        "demand",
+        "question",
+        "dismiss",
+        "defend",
+        "reject",
+        "mock",
+        "decry",
+        "condemn",
+        "applaud",
+        "thank",
+        "ridicule",
+        "lambast",
+        "blame",
+        "credit",
+        "insinuate",
+        "agree",
+        "disagree",
+        "recommend",
+        "advise",
+        "caution",
+        "forecast",
+        "surmise",
+        "reiterate",
+        "repeat",
+        "clarify",
+        "whisper",
+        "murmur",
+        "scream",
+        "cry",
+        "sigh",
+        "laugh",
+        "smile",
+        "grumble",
+        "protest",
+        "object",
+        "assure",
+        "reassure",
+        "inform",
+        "notify",
+        "remind",
+        "brief",
+        "announce",
+        "declare",
+        "pronounce",
+        "concur",
+        "bark",
+        "snap",
+        "echo",
+        "quote",
+        "interrupt",
+        "chide",
+        "scold",
+        "rebuke",
+        "berate",
+        "taunt",
+        "tease",
+        "needle",
+        "plead",
+        "beg",
+        "implore",
+        "insinuate",
+        "acknowledge",
+        "summarize",
+        "summarise",
+        "characterize",
+        "characterise",
+        "label",
+        "dub",
+        "brand",
+        "call",
+        "refer",
+        "term",
+        "nickname",
+    ]
 )
 # Verbs that cue speech only with their particle: "Trump shot back", "she pointed out".
 PHRASAL_VERBS = {
@@ -48,39 +186,159 @@ PHRASAL_VERBS = {
     "sound": "off",
 }
 # Verbs of writing: "…, she wrote." / "he tweeted". Their candidates are written statements.
-WRITTEN_VERBS = frozenset("write tweet post email e-mail text blog publish read".split())
+WRITTEN_VERBS = frozenset(
+    ["write", "tweet", "post", "email", "e-mail", "text", "blog", "publish", "read"]
+)
 # Findings of polls and studies, annotated as attributions in the corpus: "A poll shows …".
-FINDING_VERBS = frozenset("show find suggest indicate reveal conclude estimate".split())
+FINDING_VERBS = frozenset(["show", "find", "suggest", "indicate", "reveal", "conclude", "estimate"])
 # Belief and intention cues, proposed only for a third-person source with a clause:
 # "Republicans believe that …" yes, "I think …" no.
-BELIEF_VERBS = frozenset("believe think feel fear hope expect worry doubt know".split())
+BELIEF_VERBS = frozenset(
+    ["believe", "think", "feel", "fear", "hope", "expect", "worry", "doubt", "know"]
+)
 
 # Nouns naming a written text that can speak: "an alert issued by the State Department
 # reads …", "the statement said", "a letter from the American Legion warns".
 DOCUMENT_NOUNS = frozenset(
-    """statement alert letter memo memorandum release email e-mail tweet post message
-    note filing complaint lawsuit report advisory notice transcript op-ed editorial
-    column essay blog""".split()
+    [
+        "statement",
+        "alert",
+        "letter",
+        "memo",
+        "memorandum",
+        "release",
+        "email",
+        "e-mail",
+        "tweet",
+        "post",
+        "message",
+        "note",
+        "filing",
+        "complaint",
+        "lawsuit",
+        "report",
+        "advisory",
+        "notice",
+        "transcript",
+        "op-ed",
+        "editorial",
+        "column",
+        "essay",
+        "blog",
+    ]
 )
 # Nouns naming a finding that can speak: "a poll released Thursday shows …".
-FINDING_NOUNS = frozenset("poll survey study analysis report data research review".split())
+FINDING_NOUNS = frozenset(
+    ["poll", "survey", "study", "analysis", "report", "data", "research", "review"]
+)
 # Settings that make a remark written: "said in a statement", "in an emailed statement".
-WRITTEN_SETTINGS = frozenset("statement letter email e-mail tweet post memo release".split())
+WRITTEN_SETTINGS = frozenset(
+    ["statement", "letter", "email", "e-mail", "tweet", "post", "memo", "release"]
+)
 
 # Heads of unnamed sources: "a U.S. official", "one of the officials", "sources said".
 ANONYMOUS_NOUNS = frozenset(
-    """official officials source sources aide aides spokesperson spokespeople spokesman
-    spokesmen spokeswoman spokeswomen adviser advisers advisor advisors person people
-    official diplomat diplomats officer officers staffer staffers strategist strategists
-    insider insiders operative operatives analyst analysts expert experts observer
-    observers critic critics supporter supporters advocate advocates campaigner
-    campaigners activist activists lawmaker lawmakers member members representative
-    representatives employee employees worker workers lawyer lawyers attorney attorneys
-    friend friends ally allies associate associates confidant confidants
-    donor donors voter voters resident residents economist economists researcher
-    researchers investigator investigators prosecutor prosecutors agent agents
-    negotiator negotiators leader leaders witness witnesses participant participants
-    executive executives organizer organizers colleague colleagues""".split()
+    [
+        "official",
+        "officials",
+        "source",
+        "sources",
+        "aide",
+        "aides",
+        "spokesperson",
+        "spokespeople",
+        "spokesman",
+        "spokesmen",
+        "spokeswoman",
+        "spokeswomen",
+        "adviser",
+        "advisers",
+        "advisor",
+        "advisors",
+        "person",
+        "people",
+        "official",
+        "diplomat",
+        "diplomats",
+        "officer",
+        "officers",
+        "staffer",
+        "staffers",
+        "strategist",
+        "strategists",
+        "insider",
+        "insiders",
+        "operative",
+        "operatives",
+        "analyst",
+        "analysts",
+        "expert",
+        "experts",
+        "observer",
+        "observers",
+        "critic",
+        "critics",
+        "supporter",
+        "supporters",
+        "advocate",
+        "advocates",
+        "campaigner",
+        "campaigners",
+        "activist",
+        "activists",
+        "lawmaker",
+        "lawmakers",
+        "member",
+        "members",
+        "representative",
+        "representatives",
+        "employee",
+        "employees",
+        "worker",
+        "workers",
+        "lawyer",
+        "lawyers",
+        "attorney",
+        "attorneys",
+        "friend",
+        "friends",
+        "ally",
+        "allies",
+        "associate",
+        "associates",
+        "confidant",
+        "confidants",
+        "donor",
+        "donors",
+        "voter",
+        "voters",
+        "resident",
+        "residents",
+        "economist",
+        "economists",
+        "researcher",
+        "researchers",
+        "investigator",
+        "investigators",
+        "prosecutor",
+        "prosecutors",
+        "agent",
+        "agents",
+        "negotiator",
+        "negotiators",
+        "leader",
+        "leaders",
+        "witness",
+        "witnesses",
+        "participant",
+        "participants",
+        "executive",
+        "executives",
+        "organizer",
+        "organizers",
+        "colleague",
+        "colleagues",
+    ]
 )
 # Pronouns that refer back to the last speaker: "he said", "she added".
 PERSON_PRONOUNS = {
@@ -94,7 +352,7 @@ PERSON_PRONOUNS = {
     "them": "p",
     "their": "p",
 }
-FIRST_PERSON = frozenset("i we me us my our".split())
+FIRST_PERSON = frozenset(["i", "we", "me", "us", "my", "our"])
 
 # Outlets a remark can be relayed through, by how they are printed ("told the Post",
 # "according to the BBC"), beyond those the gazetteer knows. Lower case.
@@ -197,7 +455,7 @@ IRREGULAR = {
     "hit": {"hit"},
     "lay": {"laid"},
 }
-DOUBLED = frozenset("admit quip regret".split())
+DOUBLED = frozenset(["admit", "quip", "regret"])
 
 
 def _forms(verbs: frozenset[str]) -> dict[str, str]:

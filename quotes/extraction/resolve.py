@@ -22,7 +22,14 @@ from quotes.extraction.gazetteer import Entry, Gazetteer
 from quotes.extraction.nlp import DEFAULT_MODEL
 from quotes.extraction.pipeline import extract
 from quotes.extraction.types import Candidate, StatementMatch
-from quotes.models import Affiliation, Appearance, Organization, OrganizationKind, Speaker, Statement
+from quotes.models import (
+    Affiliation,
+    Appearance,
+    Organization,
+    OrganizationKind,
+    Speaker,
+    Statement,
+)
 from quotes.search import relevance_candidates, search_statements
 
 # Statements compared in full per candidate, the best-ranked of the search's matches.
@@ -121,7 +128,9 @@ def match_statement(candidate: Candidate, using: str = "default") -> StatementMa
     if len(searched) < 2:
         return None
     found = search_statements(Statement.objects.using(using), " or ".join(searched))
-    appearances = Prefetch("appearances", queryset=Appearance.objects.only("id", "statement_id", "quoted_text"))
+    appearances = Prefetch(
+        "appearances", queryset=Appearance.objects.only("id", "statement_id", "quoted_text")
+    )
     shortlist = (
         relevance_candidates(found)
         .order_by("-search_rank", "-id")
@@ -130,7 +139,9 @@ def match_statement(candidate: Candidate, using: str = "default") -> StatementMa
     )
     best: StatementMatch | None = None
     for statement in shortlist:
-        options = [(statement.text, None)] + [(a.quoted_text, a.pk) for a in statement.appearances.all()]
+        options = [(statement.text, None)] + [
+            (a.quoted_text, a.pk) for a in statement.appearances.all()
+        ]
         for known, appearance_id in options:
             score = similarity(wording, known)
             if score >= MIN_SIMILARITY and (best is None or score > best.similarity):

@@ -19,12 +19,61 @@ from quotes.extraction.types import GazetteerMatch, Speaker, TextSpan
 
 # Heads of organizations speaking as bodies: 'the State Department said'.
 ORGANIZATION_HEADS = frozenset(
-    """department ministry administration campaign committee council government agency
-    office party commission court board embassy pentagon kremlin house senate congress
-    police army military university institute foundation group organization
-    organisation association union company corporation bureau service network center
-    centre coalition alliance caucus firm bank fund federation league times post
-    newspaper magazine channel station paper network""".split()
+    [
+        "department",
+        "ministry",
+        "administration",
+        "campaign",
+        "committee",
+        "council",
+        "government",
+        "agency",
+        "office",
+        "party",
+        "commission",
+        "court",
+        "board",
+        "embassy",
+        "pentagon",
+        "kremlin",
+        "house",
+        "senate",
+        "congress",
+        "police",
+        "army",
+        "military",
+        "university",
+        "institute",
+        "foundation",
+        "group",
+        "organization",
+        "organisation",
+        "association",
+        "union",
+        "company",
+        "corporation",
+        "bureau",
+        "service",
+        "network",
+        "center",
+        "centre",
+        "coalition",
+        "alliance",
+        "caucus",
+        "firm",
+        "bank",
+        "fund",
+        "federation",
+        "league",
+        "times",
+        "post",
+        "newspaper",
+        "magazine",
+        "channel",
+        "station",
+        "paper",
+        "network",
+    ]
 )
 COUNTRIES = {
     "u.s.": "United States",
@@ -89,8 +138,12 @@ class ArticleSpeaker:
 
 def _singular(word: str) -> str:
     word = word.lower()
-    for plural, single in (("spokespeople", "spokesperson"), ("spokesmen", "spokesman"),
-                           ("spokeswomen", "spokeswoman"), ("people", "person")):
+    for plural, single in (
+        ("spokespeople", "spokesperson"),
+        ("spokesmen", "spokesman"),
+        ("spokeswomen", "spokeswoman"),
+        ("people", "person"),
+    ):
         if word == plural:
             return single
     return word[:-1] if word.endswith("s") and word[:-1] in lexicon.ANONYMOUS_NOUNS else word
@@ -187,10 +240,12 @@ class SpeakerResolver:
             return self._proper_run(root)
         # A person named in apposition to their role; NER often calls a misspelt name an
         # organization, so its label is not trusted here.
+        if root.lower_ not in lexicon.ANONYMOUS_NOUNS:
+            return None
         for token in root.children:
-            if token.dep_ == "appos" and token.tag_ == "NNP" and root.lower_ in lexicon.ANONYMOUS_NOUNS:
-                if not (self.gazetteer and self.gazetteer.organization(token.text)):
-                    return self._proper_run(token)
+            known_organization = self.gazetteer and self.gazetteer.organization(token.text)
+            if token.dep_ == "appos" and token.tag_ == "NNP" and not known_organization:
+                return self._proper_run(token)
         return None
 
     def _known_person(self, root: Token) -> bool:
@@ -202,7 +257,11 @@ class SpeakerResolver:
 
     def _proper_run(self, root: Token) -> Span:
         start = root.i
-        while start > 0 and self.doc[start - 1].tag_ == "NNP" and self.doc[start - 1].dep_ == "compound":
+        while (
+            start > 0
+            and self.doc[start - 1].tag_ == "NNP"
+            and self.doc[start - 1].dep_ == "compound"
+        ):
             start -= 1
         return self.doc[start : root.i + 1]
 
@@ -248,7 +307,10 @@ class SpeakerResolver:
                 if speaker.anonymous and normalise(speaker.description) == normalise(description):
                     return speaker
         speaker = self._new(
-            _display(description, plural), anonymous=True, head=head, plural=plural,
+            _display(description, plural),
+            anonymous=True,
+            head=head,
+            plural=plural,
             description=description,
         )
         if partitive:

@@ -34,8 +34,7 @@ def seed_candidates():
 def covering(candidates, appearance: Appearance):
     wording = set(range(appearance.offset, appearance.end_offset))
     return [
-        c for c in candidates
-        if len(wording & set(range(c.start, c.end))) >= 0.3 * len(wording)
+        c for c in candidates if len(wording & set(range(c.start, c.end))) >= 0.3 * len(wording)
     ]
 
 
@@ -49,7 +48,8 @@ def credited_right(candidate, statement: Statement) -> bool:
         head = statement.speaker.name.lower().split()[-1].rstrip("s")
         return speaker.anonymous and head in speaker.name.lower()
     return speaker.is_organization and speaker.organization_id in (
-        statement.organization_id, statement.organization.parent_id
+        statement.organization_id,
+        statement.organization.parent_id,
     )
 
 
@@ -71,7 +71,8 @@ def test_second_hand_wordings_carry_their_relay(seed_candidates) -> None:
     for appearance in relayed:
         wording = range(appearance.offset, appearance.end_offset)
         inside = [
-            c for c in seed_candidates[appearance.source_id]
+            c
+            for c in seed_candidates[appearance.source_id]
             if c.start < wording.stop and c.end > wording.start and c.via is not None
         ]
         assert {c.via.organization_id for c in inside} == {appearance.via_id}, appearance.pk

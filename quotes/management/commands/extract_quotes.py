@@ -127,6 +127,4 @@ class Command(BaseCommand):
             )
             text = " ".join(c.text.split())
             text = text if len(text) <= 70 else text[:69] + "…"
-            self.stdout.write(
-                f"  {c.start:>6}-{c.end:<6} {c.kind:10} {who[:28]:28} {text}{extra}"
-            )
+            self.stdout.write(f"  {c.start:>6}-{c.end:<6} {c.kind:10} {who[:28]:28} {text}{extra}")
