@@ -164,7 +164,9 @@ def _antecedent(noun: Token) -> Token:
 
 
 def in_quote(token: Token, quotes: list[Quote]) -> bool:
-    return any(q.start < token.idx < q.end - 1 for q in quotes)
+    """Whether a token is inside a closed quote (an unclosed one may well run over its own
+    attribution: '“We will fight, the mayor said.')."""
+    return any(q.closed and q.start < token.idx < q.end - 1 for q in quotes)
 
 
 # Verbs whose object is what was said: 'called it a “great meeting”', 'denied the report'.
