@@ -253,7 +253,22 @@ def _clause_content(verb: Token, sent: Span, source: Span | None) -> tuple[int, 
     if clause.i < verb.i:
         return _left_content(verb, sent, source)
     start, end = char_span(clause.subtree)
-    return start, max(end, _sentence_bounds(sent)[1] if _runs_to_end(clause, sent) else end)
+    sentence_end = _sentence_bounds(sent)[1]
+    if _runs_to_end(clause, sent) or _quote_follows(verb, end, sentence_end):
+        end = max(end, sentence_end)
+    return start, end
+
+
+def _quote_follows(verb: Token, end: int, sentence_end: int) -> bool:
+    """Whether the sentence goes on past the clause with quoted words and no other cue:
+    'Zimmerman said he had received offers, but “the offers were to use the gun …”'."""
+    text = doc_text(verb.doc)
+    rest = text[end:sentence_end]
+    if not any(mark in rest for mark in "“\""):
+        return False
+    return not any(
+        cue_family(t) and t.idx >= end for t in verb.sent if t.idx < sentence_end and t is not verb
+    )
 
 
 def _stray_that_clause(verb: Token) -> list[Token]:
@@ -488,12 +503,47 @@ def find_frames(doc: Doc, quotes: list[Quote], any_verb: bool = False) -> list[F
             )
             if frame is not None:
                 frames.append(frame)
+    frames += label_frames(doc, quotes, frames)
     frames = drop_nested_beliefs(_distinct(frames))
     frames.sort(key=lambda f: (f.start, f.end))
     continue_quotes(doc_text(doc), frames, quotes)
     frames += floating_quotes(doc_text(doc), frames, quotes)
     frames.sort(key=lambda f: (f.start, f.end))
     return frames
+
+
+# 'JOEL BENENSON: This is a man who …', 'More from Blumenthal and Cohen: “Data …”',
+# 'Pat Caddell: Democrat Voters Worried …': a speaker's label, then what they said.
+_LABEL = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*(?:(?:more )?from |per |via )?"
+    r"(?P<label>[A-Z][^:\n“”\"\d]{1,60}?):[ \t\u00a0]*(?P<rest>\S[^\n]*)",
+    re.IGNORECASE,
+)
+_SMALL_WORDS = frozenset("of and the for at de von van da al".split())
+
+
+def label_frames(doc: Doc, quotes: list[Quote], frames: list[Frame]) -> list[Frame]:
+    """Frames for speaker labels followed by their words, in transcripts and roundups."""
+    text = doc_text(doc)
+    found = []
+    for match in _LABEL.finditer(text):
+        label = match.group("label").strip()
+        words = label.split()
+        if not 1 <= len(words) <= 6 or not all(
+            w[0].isupper() or w.lower() in _SMALL_WORDS for w in words
+        ):
+            continue
+        start, end = _trim(doc, match.start("rest"), match.end("rest"))
+        if len(text[start:end].split()) < 3 or any(f.start < end and f.end > start for f in frames):
+            continue
+        source = doc.char_span(match.start("label"), match.end("label"), alignment_mode="expand")
+        head = source.root if source is not None else None
+        if head is None or head.ent_type_ in ("DATE", "TIME"):
+            continue
+        frame = _frame(doc, [head], "label", "speech", source, start, end, "label", quotes)
+        if frame is not None:
+            found.append(frame)
+    return found
 
 
 def _distinct(frames: list[Frame]) -> list[Frame]:
