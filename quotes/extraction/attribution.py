@@ -264,7 +264,7 @@ def _quote_follows(verb: Token, end: int, sentence_end: int) -> bool:
     'Zimmerman said he had received offers, but “the offers were to use the gun …”'."""
     text = doc_text(verb.doc)
     rest = text[end:sentence_end]
-    if not any(mark in rest for mark in "“\""):
+    if not any(mark in rest for mark in '“"'):
         return False
     return not any(
         cue_family(t) and t.idx >= end for t in verb.sent if t.idx < sentence_end and t is not verb
@@ -519,7 +519,7 @@ _LABEL = re.compile(
     r"(?P<label>[A-Z][^:\n“”\"\d]{1,60}?):[ \t\u00a0]*(?P<rest>\S[^\n]*)",
     re.IGNORECASE,
 )
-_SMALL_WORDS = frozenset("of and the for at de von van da al".split())
+_SMALL_WORDS = frozenset(["of", "and", "the", "for", "at", "de", "von", "van", "da", "al"])
 
 
 def label_frames(doc: Doc, quotes: list[Quote], frames: list[Frame]) -> list[Frame]:
