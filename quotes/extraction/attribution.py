@@ -121,6 +121,25 @@ def noun_phrase(head: Token) -> Span:
     return doc[first : last + 1]
 
 
+def source_of(verb: Token) -> Span | None:
+    """subject_of, or when the parse found none, the name standing right next to the cue:
+    '“Go back to Univision,” Trump barked' / '“Yes,” Brent Bozell III tells Breitbart'."""
+    found = subject_of(verb)
+    if found is not None:
+        return found
+    sent = verb.sent
+    for offset in (-1, -2, 1, 2):
+        i = verb.i + offset
+        if not sent.start <= i < sent.end:
+            continue
+        near = verb.doc[i]
+        if near.tag_ in ("NNP", "NNPS", "PRP") and near.lower_ not in lexicon.FIRST_PERSON:
+            while near.dep_ in ("compound", "flat") and near.head.i != near.i:
+                near = near.head
+            return noun_phrase(near)
+    return None
+
+
 def subject_of(verb: Token) -> Span | None:
     """The source of a cue verb: its subject, or the subject of the verb it hangs from.
 
@@ -300,7 +319,9 @@ def _parenthetical(verb: Token, sent: Span) -> tuple[int, int] | None:
     own: 'The plan, he said, was dead on arrival.' → the whole sentence."""
     if verb.dep_ not in ("parataxis", "ccomp", "conj", "advcl") or verb.head is verb:
         return None
-    if cue_family(verb.head) is not None or len(list(verb.subtree)) > 8:
+    # 'his top aide, Tad Devine, told The Huffington Post.': long, but with no clause.
+    clauses = [t for t in verb.subtree if t.tag_.startswith("VB") and t is not verb]
+    if cue_family(verb.head) is not None or clauses or len(list(verb.subtree)) > 20:
         return None
     if not any(c.dep_ in SUBJECTS for c in verb.children):
         return None
@@ -313,6 +334,10 @@ def _object_content(verb: Token, lemma: str, family: str) -> tuple[int, int] | N
     steer the conflict'; 'called for more “flexibility”' → 'for more “flexibility”'."""
     if lemma == "tell":
         return _told_content(verb)
+    if lemma == "say":
+        return _said_object(verb)
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        return None  # 'will be dubbed the “Defeat Crooked Hillary PAC”' names, not says
     deps = {"xcomp"} if lemma in INFINITIVE_CUES else set()
     if lemma in OBJECT_CUES or family == "learned":
         deps |= {"dobj", "oprd", "xcomp", "prep", "attr", "dative", "ccomp"}
@@ -332,6 +357,17 @@ def _object_content(verb: Token, lemma: str, family: str) -> tuple[int, int] | N
     # 'he urged them' names who was spoken to, not what was said.
     words = [t for t in parts if not t.is_punct]
     return char_span(parts) if len(words) > 1 else None
+
+
+def _said_object(verb: Token) -> tuple[int, int] | None:
+    """What was said as a word or name: 'Cruz said "CNN" five times', 'he said Ryan',
+    'the candidate said no'."""
+    for child in verb.children:
+        if child.i > verb.i and child.dep_ in ("dobj", "intj", "attr", "oprd"):
+            if child.lower_ in ("so", "this", "that", "it", "something", "nothing"):
+                return None
+            return char_span(child.subtree)
+    return None
 
 
 def _told_content(verb: Token) -> tuple[int, int] | None:
@@ -420,7 +456,7 @@ def verb_frame(
     if found is None or verb.dep_ in ("amod", "compound", "nmod"):
         return None
     lemma, family = found
-    source = subject_of(verb)
+    source = source_of(verb)
     if family in ("belief", "finding", "learned") and not _third_person(source):
         return None
     if in_quote(verb, quotes):
