@@ -28,6 +28,7 @@ RULE_CONFIDENCE = {
     "parenthetical": 0.7,
     "object": 0.6,
     "floating": 0.6,
+    "unattributed-quote": 0.35,
 }
 
 
@@ -78,11 +79,13 @@ def _candidate(doc, frame, speaker, published_on, gazetteer, reasons) -> Candida
     reason = context.anonymity_reason(attribution)
     if speaker is not None and speaker.anonymous and not reason:
         reason = reasons.get(_head_word(speaker), "")
-    cue = TextSpan(
-        frame.cue[0].idx,
-        max(t.idx + len(t.text) for t in frame.cue),
-        " ".join(t.text for t in sorted(frame.cue, key=lambda t: t.i)),
-    )
+    cue = None
+    if frame.family != "unattributed":
+        cue = TextSpan(
+            frame.cue[0].idx,
+            max(t.idx + len(t.text) for t in frame.cue),
+            " ".join(t.text for t in sorted(frame.cue, key=lambda t: t.i)),
+        )
     return Candidate(
         start=frame.start,
         end=frame.end,
