@@ -48,6 +48,10 @@ def cue_family(token: Token, any_verb: bool = False) -> tuple[str, str] | None:
     if not token.tag_.startswith("VB"):
         return None
     form = token.lower_
+    if form in ("put", "puts", "putting") and any(
+        c.dep_ == "dobj" and c.lower_ == "it" for c in token.children
+    ):
+        return "put it", "speech"  # 'As Vulture put it, “Hello, it’s the Biebs.”'
     phrasal = lexicon.PHRASAL_FORMS.get(form)
     if phrasal and any(
         c.dep_ == "prt" and c.lower_ == lexicon.PHRASAL_VERBS[phrasal] for c in token.children
@@ -495,6 +499,13 @@ _ANONYMITY_TAIL = re.compile(
 
 def _frame(doc, cue, lemma, family, source, start, end, rule, quotes) -> Frame | None:
     start, end = _trim(doc, start, end)
+    verb = cue[0]
+    if start > verb.idx and rule in ("clause", "object"):
+        # 'pledged to oppose legal status for undocumented immigrants “today, tomorrow,
+        # forever.”': quoted words after the complement belong to it.
+        sentence_end = _sentence_bounds(verb.sent)[1]
+        if end < sentence_end and _quote_follows(verb, end, sentence_end):
+            end = sentence_end
     tail = _ANONYMITY_TAIL.search(doc_text(doc), start, end)
     if tail is not None:
         end = tail.start()
