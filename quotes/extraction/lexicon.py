@@ -170,6 +170,9 @@ SPEECH_VERBS = frozenset(
         "refer",
         "term",
         "nickname",
+        "reason",
+        "herald",
+        "hail",
     ]
 )
 # Verbs that cue speech only with their particle: "Trump shot back", "she pointed out".
