@@ -9,7 +9,7 @@ candidate covers the reported speech around the quoted words.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -750,7 +750,3 @@ def continue_quotes(text: str, frames: list[Frame], quotes: list[Quote]) -> None
         frame.end = quote.end
         frame.quotes.append(quote)
         taken.append((quote.start, quote.end))
-
-
-def iter_tokens(doc: Doc) -> Iterator[Token]:
-    yield from doc
