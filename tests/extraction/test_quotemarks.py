@@ -1,0 +1,33 @@
+"""Pairing quotation marks, without a parse."""
+
+from quotes.extraction.quotemarks import find_quotes
+
+
+def quoted(text: str) -> list[str]:
+    return [text[q.start : q.end] for q in find_quotes(text)]
+
+
+def test_curly_and_straight_marks_pair() -> None:
+    text = '“We will fight,” he said. "We will win."'
+    assert quoted(text) == ["“We will fight,”", '"We will win."']
+
+
+def test_a_wrongly_curled_opening_mark_still_pairs() -> None:
+    assert quoted("”Wrong,” he said.") == ["”Wrong,”"]
+
+
+def test_a_quote_resumed_in_the_next_paragraph_is_one_quote() -> None:
+    text = "“First paragraph.\n\n“Second paragraph.”"
+    (quote,) = find_quotes(text)
+    assert (quote.start, quote.end, quote.paragraphs, quote.closed) == (0, len(text), 2, True)
+
+
+def test_a_quote_never_closed_ends_with_its_paragraph() -> None:
+    text = 'He said "yes and no\n\nThen he left.'
+    (quote,) = find_quotes(text)
+    assert text[quote.start : quote.end] == '"yes and no'
+    assert not quote.closed
+
+
+def test_marks_inside_markup_are_not_quotes() -> None:
+    assert quoted('<tweet id="7479" author="@someone">Hello</tweet> “Yes.”') == ["“Yes.”"]

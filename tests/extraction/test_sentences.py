@@ -1,0 +1,235 @@
+"""The extractor sentence by sentence: each test is a sentence (our own) and what it yields.
+
+No database: the gazetteer is built here. The spaCy model loads once per test session.
+"""
+
+import datetime
+
+from quotes.extraction import extract
+from quotes.extraction.gazetteer import Entry, Gazetteer
+
+GAZETTEER = Gazetteer(
+    [
+        Entry("Lloyd Austin", speaker_id=1, aliases=["Lloyd J. Austin III"]),
+        Entry("Dmitry Peskov", speaker_id=2),
+        Entry("Joe Biden", speaker_id=3, aliases=["President Biden"]),
+        Entry("U.S. Department of State", True, organization_id=10, aliases=["State Department"]),
+        Entry(
+            "U.S. Department of Defense",
+            True,
+            organization_id=11,
+            aliases=["Pentagon", "Department of Defense"],
+        ),
+        Entry(
+            "The Washington Post", True, organization_id=20, aliases=["the Post"], is_outlet=True
+        ),
+        Entry("BBC", True, organization_id=21, is_outlet=True),
+    ]
+)
+TUESDAY = datetime.date(2024, 11, 19)
+
+
+def run(text: str, published_on: datetime.date | None = TUESDAY):
+    return extract(text, published_on=published_on, gazetteer=GAZETTEER)
+
+
+def only(text: str, **kwargs):
+    (candidate,) = run(text, **kwargs)
+    return candidate
+
+
+def test_told_the_post_marks_the_relay() -> None:
+    candidate = only("A senior U.S. official told the Post that the mines would arrive soon.")
+    assert candidate.via.name == "The Washington Post"
+    assert candidate.via.organization_id == 20
+    assert candidate.text == "that the mines would arrive soon."
+    assert candidate.kind == "paraphrase"
+
+
+def test_tells_the_bbc_marks_the_relay() -> None:
+    candidate = only("An official for the Department of Defense tells the BBC that it is over.")
+    assert candidate.via.name == "BBC"
+    assert candidate.speaker.anonymous
+    assert candidate.speaker.organization == "U.S. Department of Defense"
+
+
+def test_according_to_the_bbc_marks_the_relay() -> None:
+    candidate = only("The talks have stalled, according to the BBC.")
+    assert candidate.via.name == "BBC"
+    assert candidate.text == "The talks have stalled"
+
+
+def test_direct_quote_with_curly_marks_and_its_speaker() -> None:
+    candidate = only("“We will not back down,” Lloyd Austin said.")
+    assert candidate.kind == "direct"
+    assert candidate.text == "“We will not back down,”"
+    assert candidate.speaker.name == "Lloyd Austin"
+    assert candidate.speaker.speaker_id == 1
+    assert candidate.cue.text == "said"
+
+
+def test_straight_quotes_work_like_curly_ones() -> None:
+    candidate = only('"We will not back down," Lloyd Austin said.')
+    assert candidate.kind == "direct"
+    assert candidate.text == '"We will not back down,"'
+
+
+def test_quote_split_around_its_attribution_is_one_candidate() -> None:
+    text = "“The plan is dead,” the senator said. “We will write another one.”"
+    candidate = only(text)
+    assert candidate.text == text
+    assert [q.text for q in candidate.quotes] == [
+        "“The plan is dead,”",
+        "“We will write another one.”",
+    ]
+    assert candidate.kind == "direct"
+
+
+def test_quote_over_several_paragraphs_is_one_candidate() -> None:
+    text = (
+        "The minister said: “We have counted every vote.\n\n"
+        "“We will count them again if we must.”\n\nThe count resumed on Monday."
+    )
+    candidate = only(text)
+    assert candidate.start == text.index("“We have")
+    assert candidate.end == text.index("must.”") + len("must.”")
+    assert candidate.quotes[0].text.count("\n\n") == 1
+
+
+def test_unclosed_quote_ends_with_its_paragraph() -> None:
+    text = "“We will fight for every village, the mayor said on Sunday.\n\nThe army left."
+    candidate = only(text)
+    assert candidate.end <= text.index("\n\n")
+    assert candidate.speaker.mention.text == "the mayor"
+
+
+def test_scare_quotes_are_not_proposed() -> None:
+    assert run("The so-called “peace plan” was never published, and the “summit” was short.") == []
+
+
+def test_partial_quote_covers_the_reported_speech_around_it() -> None:
+    candidate = only("The senator said the bill was “dead on arrival” in the House.")
+    assert candidate.kind == "partial"
+    assert candidate.text == "the bill was “dead on arrival” in the House."
+    assert [q.text for q in candidate.quotes] == ["“dead on arrival”"]
+
+
+def test_paraphrase_with_a_cue_has_no_quotes() -> None:
+    candidate = only("Russian President Vladimir Putin has warned that Moscow will retaliate.")
+    assert candidate.kind == "paraphrase"
+    assert candidate.text == "that Moscow will retaliate."
+    assert candidate.speaker.name == "Vladimir Putin"
+    assert candidate.speaker.title == "Russian President"
+
+
+def test_said_in_a_statement_is_a_written_statement() -> None:
+    candidate = only("The State Department said in a statement that the embassy would close.")
+    assert candidate.kind == "written"
+    assert candidate.statement_kind == "written_statement"
+    assert candidate.setting == "in a statement"
+    assert candidate.speaker.is_organization
+    assert candidate.speaker.organization_id == 10
+
+
+def test_quoted_written_statement_is_a_direct_quote_and_a_written_statement() -> None:
+    candidate = only("“The embassy will be closed,” the State Department said in a statement.")
+    assert candidate.kind == "direct"
+    assert candidate.written
+    assert candidate.statement_kind == "written_statement"
+
+
+def test_pronoun_resolves_to_the_earlier_speaker() -> None:
+    first, second = run(
+        "Defense Secretary Lloyd Austin told reporters that Ukraine needed the mines. "
+        "“They have a need for things,” he said."
+    )
+    assert second.speaker.mention.text == "he"
+    assert second.speaker.name == "Lloyd Austin"
+    assert second.speaker.key == first.speaker.key
+    assert first.speaker.title == "Defense Secretary"
+
+
+def test_the_official_refers_back_to_the_latest_unnamed_official() -> None:
+    first, second, third = run(
+        "One official said the mines were safe. The official said they would be sent soon. "
+        "One of the officials said that Russia was advancing."
+    )
+    assert first.speaker.anonymous
+    assert first.speaker.name == "official"
+    assert second.speaker.key == first.speaker.key
+    assert third.speaker.key != first.speaker.key
+
+
+def test_an_unnamed_group_is_one_speaker_however_often_cited() -> None:
+    first, second = run(
+        "U.S. officials said the decision was final. U.S. officials said the mines would help."
+    )
+    assert first.speaker.key == second.speaker.key
+    assert first.speaker.anonymous
+    assert first.speaker.country == "United States"
+
+
+def test_anonymity_reason_is_kept() -> None:
+    candidate = only(
+        "“Russia uses them anyway,” the official said, speaking on the condition of "
+        "anonymity because of the subject’s sensitivity."
+    )
+    assert candidate.anonymity_reason == "because of the subject’s sensitivity"
+    assert candidate.text == "“Russia uses them anyway,”"
+
+
+def test_organization_speaks_as_a_body() -> None:
+    candidate = only("The Pentagon announced another arms package for Ukraine on Wednesday.")
+    assert candidate.speaker.is_organization
+    assert candidate.speaker.name == "U.S. Department of Defense"
+    assert candidate.speaker.organization_id == 11
+
+
+def test_on_wednesday_resolves_to_a_day_near_publication() -> None:
+    candidate = only("Austin told reporters on Wednesday during a visit to Laos that it was time.")
+    assert candidate.said_on == datetime.date(2024, 11, 20)
+    assert candidate.said_on_precision == "day"
+    assert candidate.setting == "told reporters during a visit to Laos"
+    assert candidate.location == "Laos"
+
+
+def test_in_2020_resolves_to_a_year() -> None:
+    candidate = only("The State Department said in 2020 that the mines had not been used.")
+    assert (candidate.said_on, candidate.said_on_precision) == (datetime.date(2020, 1, 1), "year")
+
+
+def test_no_date_is_unknown() -> None:
+    candidate = only("The minister said the talks would resume.", published_on=None)
+    assert (candidate.said_on, candidate.said_on_precision) == (None, "unknown")
+
+
+def test_misspelt_name_resolves_with_a_score() -> None:
+    candidate = only("“We reserve the right,” Kremlin spokesman Dmitry Perskov said on Tuesday.")
+    assert candidate.speaker.name == "Dmitry Peskov"
+    assert candidate.speaker.speaker_id == 2
+    assert 0.86 <= candidate.speaker.match_score < 1
+    assert candidate.said_on == TUESDAY
+
+
+def test_unknown_person_is_proposed_as_a_new_speaker() -> None:
+    candidate = only("“It is a good day,” said Maria Gonzalez, a farmer in Iowa.")
+    assert candidate.speaker.name == "Maria Gonzalez"
+    assert candidate.speaker.speaker_id is None
+    assert candidate.speaker.description == "a farmer in Iowa"
+
+
+def test_seed_format_offsets_point_into_the_file() -> None:
+    text = (
+        "<TITLE>Mines for Ukraine</TITLE>\n<PUBLISHED_DATE>2024-11-19</PUBLISHED_DATE>\n"
+        "<URL>https://example.com/a</URL>\n<CONTENT>\n"
+        "“They asked for these,” Lloyd Austin said on Wednesday.\n</CONTENT>\n"
+    )
+    candidate = only(text, published_on=None)
+    assert text[candidate.start : candidate.end] == candidate.text == "“They asked for these,”"
+    assert candidate.said_on == datetime.date(2024, 11, 20)
+
+
+def test_every_candidate_records_the_extractor_version_and_a_confidence() -> None:
+    candidate = only("“We will not back down,” Lloyd Austin said.")
+    assert candidate.extractor_version
+    assert 0 < candidate.confidence < 1
