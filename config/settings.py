@@ -281,3 +281,10 @@ SPECTACULAR_SETTINGS = {
         "quotes.api.schema.add_parameter_examples",
     ],
 }
+
+# --- Behind a proxy -------------------------------------------------------------------
+# How many proxies (load balancers) stand in front of the app. X-Forwarded-For is
+# believed only as far as they appended it (quotes/clients.py): with the default 0 it is
+# ignored, so rotating it cannot dodge a throttle or the login lockout.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXIES  # DRF's throttles use the same rule

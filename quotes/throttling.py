@@ -1,8 +1,9 @@
 """Throttles beyond DRF's defaults: admin login attempts, per client address.
 
 A rate over every attempt, on DRF's throttle and the shared cache like the API's
-anonymous rate, rather than django-axes' count of failures: it bounds what one address
-can try whatever the outcome.
+anonymous rate: it bounds what one address can try whatever the outcome. django-axes
+(settings, quotes/lockout.py) adds the other half, a count of failures per account
+whatever the address.
 """
 
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from rest_framework.throttling import SimpleRateThrottle
 
+from quotes.clients import client_address
 from quotes.problems import problem_response
 
 
@@ -21,6 +23,10 @@ class LoginRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def get_ident(self, request: Any) -> str:
+        # DRF's own rule reads X-Forwarded-For unless NUM_PROXIES is set; ours is explicit.
+        return client_address(request)
 
 
 def throttled_login(login_view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

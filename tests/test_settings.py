@@ -15,6 +15,7 @@ VARIABLES = [
     "DATABASE_CONN_MAX_AGE",
     "PAGE_CACHE_ENTRIES",
     "THROTTLE_ANON_RATE",
+    "TRUSTED_PROXIES",
 ]
 
 
@@ -64,6 +65,7 @@ def test_database_url_selects_postgresql(environ: pytest.MonkeyPatch) -> None:
         ({"DATABASE_CONN_MAX_AGE": "-5"}, "DATABASE_CONN_MAX_AGE='-5' is not a whole number"),
         ({"PAGE_CACHE_ENTRIES": "-1"}, "PAGE_CACHE_ENTRIES='-1'"),
         ({"THROTTLE_ANON_RATE": "600/mango"}, "THROTTLE_ANON_RATE='600/mango' is not a rate"),
+        ({"TRUSTED_PROXIES": "yes"}, "TRUSTED_PROXIES='yes' is not a whole number"),
         ({"DEBUG": "false", "ALLOWED_HOSTS": "quotes.example"}, "SECRET_KEY must be set"),
         ({"DEBUG": "false", "SECRET_KEY": "s3cret-" * 8}, "ALLOWED_HOSTS must be set"),
     ],
@@ -84,3 +86,10 @@ def test_production_settings_load_with_secret_key_and_hosts(environ: pytest.Monk
     settings = load()
     assert settings["DEBUG"] is False
     assert settings["ALLOWED_HOSTS"] == ["quotes.example", "api.quotes.example"]
+
+
+def test_trusted_proxies_reach_drfs_throttles(environ: pytest.MonkeyPatch) -> None:
+    assert load()["REST_FRAMEWORK"]["NUM_PROXIES"] == 0  # X-Forwarded-For ignored
+    environ.setenv("TRUSTED_PROXIES", "2")
+    settings = load()
+    assert settings["TRUSTED_PROXIES"] == settings["REST_FRAMEWORK"]["NUM_PROXIES"] == 2
