@@ -288,3 +288,35 @@ SPECTACULAR_SETTINGS = {
 # ignored, so rotating it cannot dodge a throttle or the login lockout.
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXIES  # DRF's throttles use the same rule
+
+# --- Request ids and logging ----------------------------------------------------------
+# Every request gets an id (X-Request-ID, problem bodies, each log line: quotes/requestlog.py);
+# server errors are logged with their traceback, and requests slower than SLOW_REQUEST_MS
+# (0: none) as warnings, all to standard error, where gunicorn and systemd collect it.
+SLOW_REQUEST_MS = env_int("SLOW_REQUEST_MS", 1000)
+MIDDLEWARE = ["quotes.requestlog.RequestLogMiddleware", *MIDDLEWARE]
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "quotes.requestlog.RequestIdFilter"},
+        "without_client_traceback": {"()": "quotes.requestlog.WithoutClientTraceback"},
+    },
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "()": "quotes.requestlog.StandardErrorHandler",
+            "filters": ["request_id", "without_client_traceback"],
+            "formatter": "line",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": "INFO"},
+    "loggers": {
+        # Django's defaults print only while DEBUG is on: everything goes to the root instead.
+        "django": {"handlers": [], "level": "INFO"},
+        # 5xx with their tracebacks; 4xx are the client's business (and in the access log).
+        "django.request": {"level": "ERROR"},
+    },
+}

@@ -16,6 +16,7 @@ VARIABLES = [
     "PAGE_CACHE_ENTRIES",
     "THROTTLE_ANON_RATE",
     "TRUSTED_PROXIES",
+    "SLOW_REQUEST_MS",
 ]
 
 
@@ -66,6 +67,7 @@ def test_database_url_selects_postgresql(environ: pytest.MonkeyPatch) -> None:
         ({"PAGE_CACHE_ENTRIES": "-1"}, "PAGE_CACHE_ENTRIES='-1'"),
         ({"THROTTLE_ANON_RATE": "600/mango"}, "THROTTLE_ANON_RATE='600/mango' is not a rate"),
         ({"TRUSTED_PROXIES": "yes"}, "TRUSTED_PROXIES='yes' is not a whole number"),
+        ({"SLOW_REQUEST_MS": "1s"}, "SLOW_REQUEST_MS='1s' is not a whole number"),
         ({"DEBUG": "false", "ALLOWED_HOSTS": "quotes.example"}, "SECRET_KEY must be set"),
         ({"DEBUG": "false", "SECRET_KEY": "s3cret-" * 8}, "ALLOWED_HOSTS must be set"),
     ],
