@@ -294,7 +294,12 @@ REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXIES  # DRF's throttles use the same 
 # server errors are logged with their traceback, and requests slower than SLOW_REQUEST_MS
 # (0: none) as warnings, all to standard error, where gunicorn and systemd collect it.
 SLOW_REQUEST_MS = env_int("SLOW_REQUEST_MS", 1000)
-MIDDLEWARE = ["quotes.requestlog.RequestLogMiddleware", *MIDDLEWARE]
+MIDDLEWARE = [
+    "quotes.requestlog.RequestLogMiddleware",
+    # Django-level errors under /api/ (a plain view's 405, a CSRF failure) as problem+json.
+    "quotes.middleware.ProblemDetailsMiddleware",
+    *MIDDLEWARE,
+]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
