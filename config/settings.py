@@ -6,6 +6,7 @@ on, an SQLite file in the repository root.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -325,3 +326,31 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# --- Login lockout (django-axes) ------------------------------------------------------
+# After LOGIN_FAILURE_LIMIT failed logins for one username, from any addresses, that
+# account is refused for LOGIN_LOCKOUT_MINUTES (0: until an administrator unlocks it,
+# `manage.py axes_reset_username NAME`), even with the right password; a successful
+# login clears its count. The per-address rate (THROTTLE_LOGIN_RATE) stays in front.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as django-axes requires
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked accounts
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+if AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be 1 or more (failed logins).")
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES) if LOGIN_LOCKOUT_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = ["username"]  # per account, whatever the address
+# axes.W006 asks for a per-address lockout too: here the per-address side is the rate
+# over every attempt (quotes/throttling.py), which cannot lock a whole office out.
+SILENCED_SYSTEM_CHECKS += ["axes.W006"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked are refused without being counted: the lock ends on time.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "quotes.clients.client_address"  # recorded, by TRUSTED_PROXIES
+AXES_LOCKOUT_CALLABLE = "quotes.lockout.lockout_response"  # the login page, 403
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # failures and lockouts, not chatter

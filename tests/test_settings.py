@@ -17,6 +17,8 @@ VARIABLES = [
     "THROTTLE_ANON_RATE",
     "TRUSTED_PROXIES",
     "SLOW_REQUEST_MS",
+    "LOGIN_FAILURE_LIMIT",
+    "LOGIN_LOCKOUT_MINUTES",
 ]
 
 
@@ -68,6 +70,9 @@ def test_database_url_selects_postgresql(environ: pytest.MonkeyPatch) -> None:
         ({"THROTTLE_ANON_RATE": "600/mango"}, "THROTTLE_ANON_RATE='600/mango' is not a rate"),
         ({"TRUSTED_PROXIES": "yes"}, "TRUSTED_PROXIES='yes' is not a whole number"),
         ({"SLOW_REQUEST_MS": "1s"}, "SLOW_REQUEST_MS='1s' is not a whole number"),
+        ({"LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT must be 1 or more"),
+        ({"LOGIN_FAILURE_LIMIT": "ten"}, "LOGIN_FAILURE_LIMIT='ten' is not a whole number"),
+        ({"LOGIN_LOCKOUT_MINUTES": "-1"}, "LOGIN_LOCKOUT_MINUTES='-1' is not a whole number"),
         ({"DEBUG": "false", "ALLOWED_HOSTS": "quotes.example"}, "SECRET_KEY must be set"),
         ({"DEBUG": "false", "SECRET_KEY": "s3cret-" * 8}, "ALLOWED_HOSTS must be set"),
     ],
@@ -95,3 +100,12 @@ def test_trusted_proxies_reach_drfs_throttles(environ: pytest.MonkeyPatch) -> No
     environ.setenv("TRUSTED_PROXIES", "2")
     settings = load()
     assert settings["TRUSTED_PROXIES"] == settings["REST_FRAMEWORK"]["NUM_PROXIES"] == 2
+
+
+def test_lockout_minutes_become_axes_cool_off_and_zero_means_until_unlocked(
+    environ: pytest.MonkeyPatch,
+) -> None:
+    environ.setenv("LOGIN_LOCKOUT_MINUTES", "45")
+    assert load()["AXES_COOLOFF_TIME"].total_seconds() == 45 * 60
+    environ.setenv("LOGIN_LOCKOUT_MINUTES", "0")
+    assert load()["AXES_COOLOFF_TIME"] is None
