@@ -227,6 +227,7 @@ def proxied_server(transactional_db, tmp_path: Path) -> Iterator[tuple[CuttableP
         proxy.cut()
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="SQLite has no connection to lose; the tests above cover the 503 on it",
