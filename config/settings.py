@@ -290,6 +290,16 @@ SPECTACULAR_SETTINGS = {
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXIES  # DRF's throttles use the same rule
 
+# --- Database outages -----------------------------------------------------------------
+# An unreachable database is answered 503 (quotes/outages.py) only if reaching it fails
+# rather than hangs: a host that drops packets would hold a worker for minutes (until
+# gunicorn kills it). Give up connecting after DATABASE_CONNECT_TIMEOUT seconds (0:
+# libpq's default, wait as long as TCP does), unless the URL sets connect_timeout.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql" and DATABASE_CONNECT_TIMEOUT:
+        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+
 # --- Request ids and logging ----------------------------------------------------------
 # Every request gets an id (X-Request-ID, problem bodies, each log line: quotes/requestlog.py);
 # server errors are logged with their traceback, and requests slower than SLOW_REQUEST_MS

@@ -28,7 +28,15 @@ KINDS = {
     "sqlite": "an SQLite database file",
 }
 # Connection options that libpq reads from the environment as well.
-LIBPQ_OPTIONS = {"sslmode", "sslrootcert", "sslcert", "sslkey", "passfile", "service"}
+LIBPQ_OPTIONS = {
+    "sslmode",
+    "sslrootcert",
+    "sslcert",
+    "sslkey",
+    "passfile",
+    "service",
+    "connect_timeout",
+}
 
 
 class BackupError(Exception):

@@ -207,6 +207,7 @@ def proxied_server(transactional_db, tmp_path: Path) -> Iterator[tuple[CuttableP
         **os.environ,
         "DATABASE_URL": f"postgres://{credentials}@127.0.0.1:{proxy.port}/{db['NAME']}",
         "DATABASE_CONN_MAX_AGE": "600",
+        "DATABASE_CONNECT_TIMEOUT": "2",
         "DEBUG": "false",
         "SECRET_KEY": "outage-test-secret-key-long-enough-to-pass-the-deploy-checks",
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -246,6 +247,12 @@ def test_a_running_server_answers_503_while_its_database_is_away_and_recovers(
     status, headers, body = get(port, "/admin/", Cookie="sessionid=some-session")
     assert (status, headers["content-type"]) == (503, "text/html; charset=utf-8")
     assert b"Briefly unavailable" in body
+    proxy.stall()  # a hung database, or a host that drops packets: no answer at all
+    started = time.monotonic()
+    assert get(port, "/api/v1/statements/")[0] == 503
+    waited = time.monotonic() - started
+    print(f"a stalled database is a 503 after {waited:.2f} s")
+    assert 2 <= waited < 10  # DATABASE_CONNECT_TIMEOUT, not gunicorn killing the worker
     proxy.start()
     started = time.monotonic()
     tries = wait_for(port, "/api/v1/statements/", 200, seconds=10)

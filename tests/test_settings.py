@@ -19,6 +19,7 @@ VARIABLES = [
     "SLOW_REQUEST_MS",
     "LOGIN_FAILURE_LIMIT",
     "LOGIN_LOCKOUT_MINUTES",
+    "DATABASE_CONNECT_TIMEOUT",
 ]
 
 
@@ -109,3 +110,15 @@ def test_lockout_minutes_become_axes_cool_off_and_zero_means_until_unlocked(
     assert load()["AXES_COOLOFF_TIME"].total_seconds() == 45 * 60
     environ.setenv("LOGIN_LOCKOUT_MINUTES", "0")
     assert load()["AXES_COOLOFF_TIME"] is None
+
+
+def test_postgresql_connections_give_up_after_the_connect_timeout(
+    environ: pytest.MonkeyPatch,
+) -> None:
+    environ.setenv("DATABASE_URL", "postgres://quotes@db.internal/quotes")
+    assert load()["DATABASES"]["default"]["OPTIONS"]["connect_timeout"] == 5
+    environ.setenv("DATABASE_URL", "postgres://quotes@db.internal/quotes?connect_timeout=12")
+    assert load()["DATABASES"]["default"]["OPTIONS"]["connect_timeout"] == 12
+    environ.setenv("DATABASE_CONNECT_TIMEOUT", "0")
+    environ.setenv("DATABASE_URL", "postgres://quotes@db.internal/quotes")
+    assert "connect_timeout" not in load()["DATABASES"]["default"].get("OPTIONS", {})
