@@ -1,5 +1,6 @@
-"""The page a locked-out account gets: the admin login page with the reason, not
-django-axes' bare default.
+"""The page a refused login gets: the admin login page with the reason, not
+django-axes' bare default (a locked account) nor a JSON body (an address going too
+fast, quotes/throttling.py): a person at a browser reads it.
 
 403 Forbidden rather than 429 Too Many Requests: the refusal is about the account, not
 the pace of this client (someone else's failures may have locked it, and the right
@@ -16,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-TEMPLATE = "admin/quotes/locked_out.html"
+TEMPLATE = "admin/quotes/login_refused.html"
 
 
 def lockout_message() -> str:
@@ -36,12 +37,17 @@ def lockout_response(
 ) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the login form again, empty but for the username."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return login_refused(request, lockout_message(), status=403, username=username)
+
+
+def login_refused(request: HttpRequest, refusal: str, status: int, username: str) -> HttpResponse:
+    """The admin login page with `refusal` above the form (the throttle's 429 too)."""
     context = {
         **admin.site.each_context(request),
         "title": "Log in",
         "app_path": request.get_full_path(),
         "form": AdminAuthenticationForm(request, initial={"username": username}),
-        "lockout_message": lockout_message(),
+        "refusal": refusal,
         REDIRECT_FIELD_NAME: request.POST.get(REDIRECT_FIELD_NAME) or reverse("admin:index"),
     }
-    return render(request, TEMPLATE, context, status=403)
+    return render(request, TEMPLATE, context, status=status)

@@ -3,8 +3,8 @@
 {"type": "…/problems/validation", "title": "Invalid input", "status": 400,
  "detail": "…", "errors": {"appearances[1].offset": ["…"]}, "request_id": "3f9c…"}
 
-The core, without Django REST framework, so that middleware, the login throttle and
-Django's own error handlers answer in the same format as the API's views
+The core, without Django REST framework, so that middleware and Django's own error
+handlers answer in the same format as the API's views
 (quotes/api/problems.py turns DRF's exceptions into these bodies). Outside /api/ the
 handlers answer as Django does, in HTML.
 """

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from rest_framework.throttling import SimpleRateThrottle
 
 from quotes.clients import client_address
-from quotes.problems import problem_response
+from quotes.lockout import login_refused
 
 
 class LoginRateThrottle(SimpleRateThrottle):
@@ -30,15 +30,17 @@ class LoginRateThrottle(SimpleRateThrottle):
 
 
 def throttled_login(login_view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Wrap a login view so that too many POSTs from one address get a 429."""
+    """Wrap a login view so that too many POSTs from one address get a 429 (the login
+    page with the reason and Retry-After)."""
 
     def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         throttle = LoginRateThrottle()
         if request.method == "POST" and not throttle.allow_request(request, None):
             wait = max(1, round(throttle.wait() or 1))
-            response = problem_response(
-                429, f"Too many login attempts; try again in {wait} seconds."
-            )
+            # The login page, as for a locked account: a person reads it, not a program.
+            refusal = f"Too many login attempts from your address; try again in {wait} seconds."
+            username = request.POST.get("username", "")
+            response = login_refused(request, refusal, status=429, username=username)
             response["Retry-After"] = str(wait)
             return response
         return login_view(request, *args, **kwargs)

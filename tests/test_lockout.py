@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db.models import F
 from django.test import Client
 
+from quotes.throttling import LoginRateThrottle
 from tests.factories import CuratorFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +104,16 @@ def test_an_administrator_unlocks_the_account_in_the_admin(casey) -> None:
     )
     assert response.status_code == 302
     assert log_in(PASSWORD, "203.0.113.77").status_code == 302
+
+
+def test_an_address_going_too_fast_gets_the_login_page_with_429(
+    casey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(LoginRateThrottle.THROTTLE_RATES, "login", "1/minute")
+    log_in("wrong", "198.51.100.1")
+    response = log_in(PASSWORD, "198.51.100.1")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    page = response.content.decode()
+    assert "Too many login attempts from your address" in page
+    assert 'id="login-form"' in page
