@@ -350,7 +350,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
 if AXES_FAILURE_LIMIT < 1:
-    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be 1 or more (failed logins).")
+    raise ImproperlyConfigured(
+        f"LOGIN_FAILURE_LIMIT={os.environ['LOGIN_FAILURE_LIMIT']!r}: "
+        "the number of failed logins that lock an account must be 1 or more."
+    )
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30)
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES) if LOGIN_LOCKOUT_MINUTES else None
 AXES_LOCKOUT_PARAMETERS = ["username"]  # per account, whatever the address
