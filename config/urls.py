@@ -12,5 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "quotes.problems.bad_request"
+handler403 = "quotes.problems.permission_denied"
 handler404 = "quotes.problems.page_not_found"
 handler500 = "quotes.problems.server_error"

@@ -315,7 +315,7 @@ class SqliteLoader:
         # Both kinds of row-by-row trigger are off during the load: the search index is
         # rebuilt in one pass, and the data generation moves once, at the end.
         self.triggers = search_index.SQLITE_TRIGGERS | generation.SQLITE_TRIGGERS
-        self.changed = generation.INCREMENT
+        self.changed = generation.SQLITE_INCREMENT
 
     def empty(self) -> None:
         tables = quotes_tables()

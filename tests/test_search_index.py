@@ -52,6 +52,7 @@ def test_the_database_holds_the_defined_triggers_and_functions() -> None:
             assert held[name] == normalized(f"CREATE TRIGGER {name} {definition}"), name
         return
     functions = postgresql_functions()
-    for declaration, (_, body) in search_index.POSTGRESQL_FUNCTIONS.items():
+    defined = search_index.POSTGRESQL_FUNCTIONS | generation.POSTGRESQL_FUNCTIONS
+    for declaration, (_, body) in defined.items():
         assert functions[signature(declaration)] == normalized(body), declaration
     assert set(generation.POSTGRESQL_TRIGGERS) <= postgresql_triggers()

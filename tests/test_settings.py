@@ -15,6 +15,11 @@ VARIABLES = [
     "DATABASE_CONN_MAX_AGE",
     "PAGE_CACHE_ENTRIES",
     "THROTTLE_ANON_RATE",
+    "TRUSTED_PROXIES",
+    "SLOW_REQUEST_MS",
+    "LOGIN_FAILURE_LIMIT",
+    "LOGIN_LOCKOUT_MINUTES",
+    "DATABASE_CONNECT_TIMEOUT",
 ]
 
 
@@ -65,6 +70,11 @@ def test_database_url_selects_postgresql(environ: pytest.MonkeyPatch) -> None:
         ({"PAGE_CACHE_ENTRIES": "-1"}, "PAGE_CACHE_ENTRIES='-1'"),
         ({"THROTTLE_ANON_RATE": "600/mango"}, "THROTTLE_ANON_RATE='600/mango' is not a rate"),
         ({"THROTTLE_LOGIN_RATE": "²/minute"}, "THROTTLE_LOGIN_RATE='²/minute' is not a rate"),
+        ({"TRUSTED_PROXIES": "yes"}, "TRUSTED_PROXIES='yes' is not a whole number"),
+        ({"SLOW_REQUEST_MS": "1s"}, "SLOW_REQUEST_MS='1s' is not a whole number"),
+        ({"LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT='0': the number .* must be 1 or more"),
+        ({"LOGIN_FAILURE_LIMIT": "ten"}, "LOGIN_FAILURE_LIMIT='ten' is not a whole number"),
+        ({"LOGIN_LOCKOUT_MINUTES": "-1"}, "LOGIN_LOCKOUT_MINUTES='-1' is not a whole number"),
         ({"DEBUG": "false", "ALLOWED_HOSTS": "quotes.example"}, "SECRET_KEY must be set"),
         ({"DEBUG": "false", "SECRET_KEY": "s3cret-" * 8}, "ALLOWED_HOSTS must be set"),
     ],
@@ -85,3 +95,31 @@ def test_production_settings_load_with_secret_key_and_hosts(environ: pytest.Monk
     settings = load()
     assert settings["DEBUG"] is False
     assert settings["ALLOWED_HOSTS"] == ["quotes.example", "api.quotes.example"]
+
+
+def test_trusted_proxies_reach_drfs_throttles(environ: pytest.MonkeyPatch) -> None:
+    assert load()["REST_FRAMEWORK"]["NUM_PROXIES"] == 0  # X-Forwarded-For ignored
+    environ.setenv("TRUSTED_PROXIES", "2")
+    settings = load()
+    assert settings["TRUSTED_PROXIES"] == settings["REST_FRAMEWORK"]["NUM_PROXIES"] == 2
+
+
+def test_lockout_minutes_become_axes_cool_off_and_zero_means_until_unlocked(
+    environ: pytest.MonkeyPatch,
+) -> None:
+    environ.setenv("LOGIN_LOCKOUT_MINUTES", "45")
+    assert load()["AXES_COOLOFF_TIME"].total_seconds() == 45 * 60
+    environ.setenv("LOGIN_LOCKOUT_MINUTES", "0")
+    assert load()["AXES_COOLOFF_TIME"] is None
+
+
+def test_postgresql_connections_give_up_after_the_connect_timeout(
+    environ: pytest.MonkeyPatch,
+) -> None:
+    environ.setenv("DATABASE_URL", "postgres://quotes@db.internal/quotes")
+    assert load()["DATABASES"]["default"]["OPTIONS"]["connect_timeout"] == 5
+    environ.setenv("DATABASE_URL", "postgres://quotes@db.internal/quotes?connect_timeout=12")
+    assert load()["DATABASES"]["default"]["OPTIONS"]["connect_timeout"] == 12
+    environ.setenv("DATABASE_CONNECT_TIMEOUT", "0")
+    environ.setenv("DATABASE_URL", "postgres://quotes@db.internal/quotes")
+    assert "connect_timeout" not in load()["DATABASES"]["default"].get("OPTIONS", {})

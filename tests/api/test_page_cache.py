@@ -1,6 +1,7 @@
 """The public page cache: rendered statement lists and facets, reused until the data
 changes (quotes/api/pagecache.py, migration 0008)."""
 
+import time
 from collections.abc import Callable
 
 import psycopg
@@ -215,11 +216,23 @@ def test_every_insert_update_and_delete_of_published_data_moves_the_generation()
         assert data_generation("default") > before, name
 
 
+def ahead_of_the_clock() -> int:
+    """Puts the generation an hour ahead of the clock, where each change moves it by
+    exactly one (generation = greatest(generation + 1, now in µs), migration 0013), so
+    that a test can count changes; returns it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {generation.TABLE} SET generation = %s",
+            [time.time_ns() // 1000 + 3_600_000_000],
+        )
+    return data_generation("default")
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's commit-time count")
 def test_postgresql_counts_a_transaction_once_at_commit_without_blocking_other_writers() -> None:
     topic = TopicFactory()
-    before = data_generation("default")
+    before = ahead_of_the_clock()  # at the clock, a change moves it to now, not by one
     params = connection.get_connection_params()
     with psycopg.connect(**params) as other, psycopg.connect(**params, autocommit=True) as third:
         # A long transaction writing twice, not yet committed…
@@ -235,6 +248,21 @@ def test_postgresql_counts_a_transaction_once_at_commit_without_blocking_other_w
         assert data_generation("default") == before + 1
         other.commit()
     assert data_generation("default") == before + 2
+
+
+def test_a_change_moves_the_generation_to_at_least_the_current_time() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {generation.TABLE} SET generation = 1")  # a fresh database's
+    started = time.time_ns() // 1000
+    TopicFactory()
+    # SQLite's clock has millisecond resolution.
+    assert data_generation("default") >= started - 1000
+
+
+def test_a_generation_ahead_of_the_clock_still_moves_forward() -> None:
+    before = ahead_of_the_clock()
+    TopicFactory()
+    assert data_generation("default") == before + 1
 
 
 def test_indented_json_is_its_own_page(client: Client) -> None:
