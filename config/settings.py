@@ -211,7 +211,7 @@ DATABASE_ROUTERS = ["quotes.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Throttling counts must be shared by every worker process: by default a table in the
-# database (created by a migration); Redis in larger deployments.
+# database (`manage.py createcachetable` creates it); Redis in larger deployments.
 CACHES = {
     "default": env_cache("CACHE_URL", "db://"),
     # Rendered public pages, per worker process, keyed by the data's generation

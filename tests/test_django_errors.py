@@ -102,3 +102,11 @@ def test_a_bad_host_is_logged_in_one_line_without_a_traceback(
     log = capsys.readouterr().err
     assert "django.security.DisallowedHost" in log
     assert "Traceback" not in log
+
+
+@pytest.mark.parametrize("url", ["/api/v1/docs/", "/api/v1/schema/"])
+def test_an_error_from_a_view_rendering_html_or_yaml_is_a_json_problem(url: str) -> None:
+    response = Client().generic("TRACE", url)
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert json.loads(response.content)["status"] == 405

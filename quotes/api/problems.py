@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -94,7 +95,13 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
         response.data = problem(response.status_code, str(getattr(exc, "detail", exc)))
     if isinstance(exc, PreconditionFailed) and exc.etag:
         response["ETag"] = exc.etag
-    renderer = getattr(context.get("request"), "accepted_renderer", None)
-    if renderer is None or renderer.format != "api":  # the browsable API stays HTML
-        response.content_type = MEDIA_TYPE
+    request = context.get("request")
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is not None and renderer.format == "api":  # the browsable API stays HTML
+        return response
+    if request is not None:
+        # Rendered as JSON whatever the view negotiated (the docs' HTML, the schema's YAML).
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+    response.content_type = MEDIA_TYPE
     return response

@@ -52,6 +52,9 @@ class ProblemSerializer(serializers.Serializer):
         required=False,
         help_text='Per field, its messages: {"appearances[1].offset": ["…"]}.',
     )
+    request_id = serializers.CharField(
+        required=False, help_text="The request's id, as in the X-Request-ID header and our logs."
+    )
 
 
 def problems(**descriptions: str) -> dict[tuple[int, str], OpenApiResponse]:
@@ -64,16 +67,19 @@ def problems(**descriptions: str) -> dict[tuple[int, str], OpenApiResponse]:
     }
 
 
+UNAVAILABLE = "The database is briefly unreachable; retry after Retry-After seconds."
 READ_ERRORS = problems(
     s400="A parameter is malformed; `errors` names it.",
     s401="The token or session sent is not valid.",
     s429="Too many requests; see Retry-After.",
+    s503=UNAVAILABLE,
 )
 DETAIL_ERRORS = problems(
     s400="A parameter is malformed (e.g. an export format on a detail page).",
     s401="The token or session sent is not valid.",
     s404="No such object (or not visible to you).",
     s429="Too many requests; see Retry-After.",
+    s503=UNAVAILABLE,
 )
 WRITE_ERRORS = problems(
     s400="Invalid input; `errors` names each field.",
@@ -81,7 +87,9 @@ WRITE_ERRORS = problems(
     s403="Not allowed: writes need a curator.",
     s404="No such object.",
     s409="Conflicts with existing data (a duplicate slug, URL or appearance).",
+    s413="The body is over the size limit.",
     s429="Too many requests; see Retry-After.",
+    s503=UNAVAILABLE,
 )
 CHANGE_ERRORS = WRITE_ERRORS | problems(
     s412="Stale If-Match: the object changed; the current ETag is in the ETag header.",
