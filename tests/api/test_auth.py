@@ -81,6 +81,18 @@ def test_anonymous_reads_are_throttled_with_retry_after(shared_cache, monkeypatc
     assert response.json()["status"] == 429
 
 
+def test_guessing_tokens_is_throttled_like_anonymous_reads(shared_cache, monkeypatch) -> None:
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setitem(AnonRateThrottle.THROTTLE_RATES, "anon", "2/minute")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert [client.post("/api/v1/topics/", {}).status_code for _ in range(2)] == [401, 401]
+    guessed = client.post("/api/v1/topics/", {})
+    assert guessed.status_code == 429
+    assert int(guessed["Retry-After"]) > 0
+
+
 def test_admin_login_attempts_are_throttled(shared_cache, monkeypatch) -> None:
     from quotes.throttling import LoginRateThrottle
 
