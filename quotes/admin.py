@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.safestring import SafeString
 
-from . import services
+from . import correction, search, services
 from .admin_history import HistoryAdminMixin, revision_or_404
 from .forms import AppearanceForm, NameListField
 from .models import Affiliation, Appearance, Organization, Source, Speaker, Statement, Topic
@@ -145,6 +145,20 @@ class StatementAdmin(HistoryAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Statement]:
         return super().get_queryset(request).with_appearance_count()
 
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Statement], search_term: str
+    ) -> tuple[QuerySet[Statement], bool]:
+        """The same full-text search (and correction of misspelled names) as the API's
+        `q`, so that both find the same statements for the same words."""
+        if not search_term.strip():
+            return queryset, False
+        fixed = correction.corrected(search_term, queryset)
+        match = request.resolver_match
+        if fixed and match and match.url_name == "quotes_statement_changelist":
+            shown = f"Showing results for “{fixed}” (no statement matches “{search_term}”)."
+            self.message_user(request, shown, messages.INFO)
+        return search.search_statements(queryset, fixed or search_term), False
+
     @admin.display(description="statement", ordering="text")
     def short_text(self, statement: Statement) -> str:
         return statement.text if len(statement.text) <= 100 else statement.text[:99] + "…"
@@ -275,7 +289,10 @@ class SpeakerAdmin(HistoryAdminMixin, admin.ModelAdmin):
     inlines = [AffiliationInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Speaker]:
-        return super().get_queryset(request).with_statement_count()
+        # With their first source: an anonymous source is listed (and offered by the
+        # statement form's autocomplete) as "U.S. official (The Washington Post, …)".
+        speakers = super().get_queryset(request).with_statement_count().with_first_source()
+        return speakers.order_by("name", "id")  # counting drops the default order
 
     @admin.display(description="statements", ordering="statement_count")
     def statement_count(self, speaker: Speaker) -> int:

@@ -50,7 +50,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "created_at updated_at",
         "quotes_statement": "id text kind speaker_id organization_id speaker_title said_on "
         "said_on_precision setting location anonymity_reason in_response_to_id status "
-        "verified_by_id verified_at notes created_at updated_at retraction_reason",
+        "verified_by_id verified_at notes created_at updated_at retraction_reason "
+        "first_reported_on",
         "quotes_appearance": "id statement_id source_id quoted_text attribution via_id offset",
         "quotes_statement_topics": "id statement_id topic_id",
     }.items()
@@ -207,6 +208,7 @@ class Pending:
     first_outlet: Org | None
     remaining: int
     row: tuple
+    tags: list[tuple]
     wordings: list[str] = field(default_factory=list)
 
 
@@ -240,6 +242,8 @@ class CorpusGenerator:
     def complete(self, pending: Pending) -> None:
         """Emit a statement once all its wordings are known: the loader indexes them."""
         self.add("quotes_statement", pending.row)
+        for tag in pending.tags:
+            self.add("quotes_statement_topics", tag)
         for wording in pending.wordings:
             self.add(WORDINGS, (pending.id, wording))
 
@@ -390,14 +394,17 @@ class CorpusGenerator:
         text = self.words.sentence(self.rng, 10, 80)
         speaker, credit = self.credited()
         row = self.statement_row(pk, text, speaker, published)
-        self.tag(pk)
+        # Emitted with the statement: the loader indexes each statement with its topics.
+        tags = self.tags(pk)
         self.created += 1
         self.recent.append(pk)
         appearances = self.rng.choices((1, 2, 3, 4), (50, 25, 15, 10))[0]
         if appearances > 1:
-            later.append(Pending(pk, text, credit, outlet, appearances - 1, row))
+            later.append(Pending(pk, text, credit, outlet, appearances - 1, row, tags))
         else:
             self.add("quotes_statement", row)
+            for tag in tags:
+                self.add("quotes_statement_topics", tag)
         return pk, text, f"said {credit}", None
 
     def statement_row(
@@ -416,6 +423,7 @@ class CorpusGenerator:
             speaker.organization_id if speaker else self.body_org.id,
             speaker.title if speaker else "", said_on, precision, setting, location, reason,
             responds, status, curator, verified_at, "", self.now, self.now, retraction,
+            published,  # first reported: the source printing it first is dated `published`
         )  # fmt: skip
 
     def credited(self) -> tuple[Person | None, str]:
@@ -449,12 +457,13 @@ class CorpusGenerator:
         when = datetime.datetime.combine(published, datetime.time(12), tzinfo=datetime.UTC)
         return "verified", self.rng.choice(self.curator_ids), when + datetime.timedelta(days=1)
 
-    def tag(self, statement_id: int) -> None:
+    def tags(self, statement_id: int) -> list[tuple]:
         count = self.rng.choices((0, 1, 2), (30, 50, 20))[0]
         chosen = {pick(self.rng, self.topics, self.topic_weights) for _ in range(count)}
-        for topic_id in sorted(chosen):
-            row = (self.ids.take("quotes_statement_topics"), statement_id, topic_id)
-            self.add("quotes_statement_topics", row)
+        return [
+            (self.ids.take("quotes_statement_topics"), statement_id, topic_id)
+            for topic_id in sorted(chosen)
+        ]
 
     def reprint(self, pending: Pending, outlet: Org | None) -> tuple[int, str, str, int | None]:
         """Another outlet's printing: sometimes reworded, sometimes relayed via the first."""

@@ -38,11 +38,14 @@ from quotes.search import rebuild_search_index
 CURATORS = 3
 # The tables that grow with the corpus; smaller ones keep their indexes during the load.
 BIG_TABLES = ("quotes_source", "quotes_statement", "quotes_appearance", "quotes_statement_topics")
-# Insert triggers that keep the search index in step row by row; rebuilt in one pass instead.
-SEARCH_TRIGGERS = {
-    "quotes_statement": "quotes_statement_search_insert",
-    "quotes_appearance": "quotes_appearance_search_insert",
-}
+# Insert triggers that keep the search index and the first report date in step row by row;
+# statements arrive with both computed instead (insert_statements, the generator).
+SEARCH_TRIGGERS = [
+    ("quotes_statement", "quotes_statement_search_insert"),
+    ("quotes_statement", "quotes_statement_first_reported_insert"),
+    ("quotes_appearance", "quotes_appearance_search_insert"),
+    ("quotes_statement_topics", "quotes_statement_topics_search_insert"),
+]
 
 # Sources' texts are long enough to be compressed; lz4 does it at a third of pglz's cost.
 LZ4_IF_AVAILABLE = """
@@ -162,7 +165,7 @@ class PostgresLoader:
                 cursor.execute(f"DROP INDEX {name}")
             for table, name, _ in constraints:
                 cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {self.quote(name)}")
-            for table, trigger in SEARCH_TRIGGERS.items():
+            for table, trigger in SEARCH_TRIGGERS:
                 cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         yield
         with self.connection.cursor() as cursor:
@@ -174,7 +177,7 @@ class PostgresLoader:
                 cursor.execute(
                     f"ALTER TABLE {table} ADD CONSTRAINT {self.quote(name)} {definition}"
                 )
-            for table, trigger in SEARCH_TRIGGERS.items():
+            for table, trigger in SEARCH_TRIGGERS:
                 cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
             for sql in self.connection.ops.sequence_reset_sql(no_style(), quotes_models()):
                 cursor.execute(sql)
@@ -242,7 +245,7 @@ class PostgresLoader:
                 pass
 
     def index_search(self, using: str) -> None:
-        pass  # statements arrived with their search vectors (insert_statements)
+        pass  # statements arrived with their search vectors and first report dates
 
     def analyze(self) -> None:
         # VACUUM sets the visibility map (index-only scans); ANALYZE gives the planner
@@ -264,13 +267,17 @@ def copy_rows(cursor: Any, table: str, rows: list[tuple], into: str | None = Non
 # computed by the same query as quotes_rebuild_search_index() (quotes.search_index)
 # from the wordings of its appearances: no second pass, no rewritten rows.
 STAGING = """
-    DROP TABLE IF EXISTS corpus_statement, corpus_wording;
+    DROP TABLE IF EXISTS corpus_statement, corpus_wording, corpus_tagging;
     CREATE TEMPORARY TABLE corpus_statement (LIKE quotes_statement INCLUDING DEFAULTS)
         ON COMMIT DROP;
     CREATE TEMPORARY TABLE corpus_wording (statement_id bigint, quoted_text text)
         ON COMMIT DROP;
+    CREATE TEMPORARY TABLE corpus_tagging (statement_id bigint, topic_id bigint)
+        ON COMMIT DROP;
 """
-STAGED_DOCUMENTS = search_index.postgresql_documents("corpus_statement", "corpus_wording")
+STAGED_DOCUMENTS = search_index.postgresql_documents(
+    "corpus_statement", "corpus_wording", "corpus_tagging"
+)
 
 
 def insert_statements(cursor: Any, batch: Batch) -> None:
@@ -280,6 +287,9 @@ def insert_statements(cursor: Any, batch: Batch) -> None:
     with cursor.copy("COPY corpus_wording (statement_id, quoted_text) FROM STDIN") as copy:
         for row in batch.rows[WORDINGS]:
             copy.write_row(row)
+    with cursor.copy("COPY corpus_tagging (statement_id, topic_id) FROM STDIN") as copy:
+        for _, statement_id, topic_id in batch.rows["quotes_statement_topics"]:
+            copy.write_row((statement_id, topic_id))
     names, _ = columns_of("quotes_statement")
     columns = ", ".join(f'"{name}"' for name in names)
     t_columns = ", ".join(f't."{name}"' for name in names)
@@ -288,7 +298,7 @@ def insert_statements(cursor: Any, batch: Batch) -> None:
         f"SELECT {t_columns}, d.vector FROM corpus_statement AS t "
         f"JOIN ({STAGED_DOCUMENTS}) AS d ON d.id = t.id"
     )
-    cursor.execute("TRUNCATE corpus_statement, corpus_wording")
+    cursor.execute("TRUNCATE corpus_statement, corpus_wording, corpus_tagging")
 
 
 @cache

@@ -9,6 +9,7 @@ thousands of rows counting them in Python took (half of a facet request's time).
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -19,6 +20,7 @@ from .idlists import among
 from .models import Organization, Speaker, Statement, Topic
 
 FACET_LIMIT = 10_000
+Labels = Callable[[list[int]], dict[int, str]]
 
 # {found}: the filtered statements, newest first, at most FACET_LIMIT + 1 of them (one
 # more tells whether the counts are complete). Every value is text: one column for all.
@@ -55,13 +57,17 @@ YEAR = {
 }
 
 
-def statement_facets(statements: QuerySet[Statement], size: int) -> dict[str, Any]:
-    """Top `size` values per facet of `statements`, each with the filter that selects it."""
+def statement_facets(
+    statements: QuerySet[Statement], size: int, labels: Labels | None = None
+) -> dict[str, Any]:
+    """Top `size` values per facet of `statements`, each with the filter that selects it.
+    `labels`: for speaker ids, the labels to show (reads.speaker_labels tells anonymous
+    sources apart); their names without it."""
     considered, counts = facet_counts(statements)
     return {
         "considered": min(considered, FACET_LIMIT),
         "complete": considered <= FACET_LIMIT,
-        "speaker": _named(Speaker, counts["speaker"], "speaker", size),
+        "speaker": _named(Speaker, counts["speaker"], "speaker", size, labels),
         "organization": _named(Organization, counts["organization"], "organization", size),
         "outlet": _named(Organization, counts["outlet"], "outlet", size),
         "kind": _kinds(counts["kind"], size),
@@ -92,7 +98,9 @@ def facet_counts(statements: QuerySet[Statement]) -> tuple[int, defaultdict[str,
     return considered, counts
 
 
-def _named(model: type[Model], counts: Counter, parameter: str, size: int) -> list[dict]:
+def _named(
+    model: type[Model], counts: Counter, parameter: str, size: int, labels: Labels | None = None
+) -> list[dict]:
     """The `size` most counted rows of `model` (most first, then by slug), as facet values."""
     counts.pop(None, None)
     names = dict(
@@ -101,10 +109,11 @@ def _named(model: type[Model], counts: Counter, parameter: str, size: int) -> li
         .order_by()
         .values_list("pk", "slug", "name")
     )
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], names[item[0]][0]))
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], names[item[0]][0]))[:size]
+    shown = labels([pk for pk, _ in ranked]) if labels and ranked else {}
     return [
-        _value(names[pk][0], names[pk][1], count, f"{parameter}={names[pk][0]}")
-        for pk, count in ranked[:size]
+        _value(names[pk][0], shown.get(pk, names[pk][1]), count, f"{parameter}={names[pk][0]}")
+        for pk, count in ranked
     ]
 
 

@@ -13,7 +13,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django_filters import rest_framework as filters
 from drf_spectacular.drainage import set_override
 
-from quotes import search
+from quotes import correction, search
 from quotes.models import Appearance, Organization, Source, Speaker, Statement, Topic
 
 
@@ -77,6 +77,8 @@ class SlugsFilter(filters.MultipleChoiceFilter):
 ORDERINGS = {
     "said_on": ["said_on", "id"],
     "-said_on": ["-said_on", "-id"],
+    "reported_on": ["first_reported_on", "id"],
+    "-reported_on": ["-first_reported_on", "-id"],
     "relevance": ["-search_rank", "-id"],
 }
 
@@ -110,8 +112,17 @@ class StatementFilter(FilterSet):
     q = filters.CharFilter(
         method="filter_q",
         help_text='Full-text search, web-search syntax: words (all must match), "exact '
-        "phrase\", `or`, -excluded. Searches the canonical text, every outlet's wording, "
-        "and speaker names and aliases.",
+        'phrase", `or`, -excluded. Finds a statement by its own words first, then every '
+        "outlet's wording, then who said it (name, aliases, description, title then, the "
+        "organization with its parents) and the context (setting, location, anonymity "
+        "reason, topics). Compounds match their other spellings (landmines = land mines = "
+        "land-mines; mines also finds landmines). A misspelled name is corrected "
+        "(`corrected_query` in the response) unless `exact=true`.",
+    )
+    exact = StrictBooleanFilter(
+        method="filter_nothing",
+        help_text="With `q`: true searches the words exactly as typed, without correcting "
+        "misspelled names.",
     )
     speaker = SlugsFilter(
         method="filter_speaker", help_text="Speaker slug; repeat for any of several."
@@ -139,12 +150,25 @@ class StatementFilter(FilterSet):
     said_after = filters.DateFilter(
         method="filter_said_after",
         help_text="ISO date, inclusive. A statement dated to a month or year matches when "
-        "that period reaches this date.",
+        "that period reaches this date. Statements whose date is unknown are left out: "
+        "`reported_after` filters by the date outlets reported them.",
     )
     said_before = filters.DateFilter(
         method="filter_said_before",
         help_text="ISO date, inclusive. A statement dated to a month or year matches when "
-        "that period starts by this date.",
+        "that period starts by this date. Statements whose date is unknown are left out: "
+        "see `reported_before`.",
+    )
+    reported_after = filters.DateFilter(
+        field_name="first_reported_on",
+        lookup_expr="gte",
+        help_text="ISO date, inclusive: first reported (the earliest publication date of "
+        "its sources) on or after it. Statements no dated source printed are left out.",
+    )
+    reported_before = filters.DateFilter(
+        field_name="first_reported_on",
+        lookup_expr="lte",
+        help_text="ISO date, inclusive: first reported on or before it.",
     )
     status = filters.ChoiceFilter(
         choices=Statement.Status.choices,
@@ -158,8 +182,9 @@ class StatementFilter(FilterSet):
         method="filter_nothing",
         choices=[(key, key) for key in ORDERINGS],
         empty_label=None,
-        help_text="said_on, -said_on (newest first; the default without `q`) or "
-        "relevance (the default with `q`; needs `q`).",
+        help_text="said_on, -said_on (newest first; the default without `q`), "
+        "reported_on, -reported_on (by first report date), or relevance (the default with "
+        "`q`; needs `q`). Undated statements come last either way.",
     )
 
     class Meta:
@@ -175,7 +200,14 @@ class StatementFilter(FilterSet):
     def filter_nothing(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         return queryset  # read by another filter or by filter_queryset
 
+    # (the original, the corrected) when `q` named someone misspelled.
+    correction: tuple[str, str] | None = None
+
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        exact = self.form.cleaned_data.get("exact")
+        if not exact and (fixed := correction.corrected(value, queryset)):
+            self.correction = (value, fixed)
+            value = fixed
         return search.search_statements(queryset, value)
 
     def filter_speaker(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:

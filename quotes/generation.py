@@ -31,6 +31,10 @@ The definitions live here, once: migrations 0008_data_generation and
 these), and the corpus loader drops and recreates the SQLite triggers around a bulk load.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import connections
 
 TABLE = "quotes_data_generation"
@@ -43,6 +47,8 @@ WATCHED = (
     "quotes_affiliation",
     "quotes_source",
     "quotes_topic",
+    # The compound lexicon changes what a search finds.
+    "quotes_searchvariant",
 )
 # Microseconds since the epoch, now: clock_timestamp() is the time of the commit, not of
 # the transaction's start (now()); SQLite's 'now' has millisecond resolution.
@@ -86,13 +92,34 @@ POSTGRESQL_TRIGGERS = {
 }
 
 
+# Within a request (remembered()), the generation is read once per database: the page
+# cache, the compound lexicon and the name lexicon all ask for it.
+_remembered: ContextVar[dict[str, int | None] | None] = ContextVar("generations", default=None)
+
+
 def data_generation(using: str) -> int | None:
     """The data generation of database `using`, or None where there is none (its table
     emptied by hand: then nothing is cached)."""
+    memo = _remembered.get()
+    if memo is not None and using in memo:
+        return memo[using]
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT generation FROM {TABLE} WHERE id = 1")
         row = cursor.fetchone()
-    return row[0] if row else None
+    generation = row[0] if row else None
+    if memo is not None:
+        memo[using] = generation
+    return generation
+
+
+@contextmanager
+def remembered() -> Iterator[None]:
+    """Read each database's generation at most once in the block (a request)."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
 
 
 def move_forward(using: str) -> None:

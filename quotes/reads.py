@@ -73,7 +73,7 @@ def other_statements_by_speaker(statement: Statement, user: User) -> QuerySet[St
         Statement.objects.visible_to(user)
         .filter(speaker_id=statement.speaker_id)
         .exclude(pk=statement.pk)
-        .only("text", "kind", "said_on", "said_on_precision")
+        .only("text", "kind", "said_on", "said_on_precision", "first_reported_on")
         .order_by("-said_on", "-id")[:OTHER_STATEMENTS]
     )
 
@@ -147,10 +147,18 @@ def speakers(user: User) -> QuerySet[Speaker]:
     The public sees only speakers with a published statement: a speaker entered for a
     draft (an unnamed source of a story not yet out) is not news yet."""
     visible = Statement.objects.visible_to(user)
-    listed = Speaker.objects.select_related("organization")
+    listed = Speaker.objects.select_related("organization").with_first_source(visible)
     if not sees_every_statement(user):
         listed = listed.filter(Exists(visible.filter(speaker=OuterRef("pk"))))
     return listed.annotate(statement_count=counted(visible, "speaker")).order_by("name", "id")
+
+
+def speaker_labels(ids: list[int], user: User) -> dict[int, str]:
+    """The label of each speaker `ids` names (Speaker.label), by id."""
+    labelled = Speaker.objects.filter(pk__in=ids).with_first_source(
+        Statement.objects.visible_to(user)
+    )
+    return {speaker.pk: speaker.label for speaker in labelled}
 
 
 def statements_by_kind(speaker: Speaker, user: User) -> dict[str, int]:
@@ -174,8 +182,9 @@ def with_affiliations(speaker: Speaker) -> Speaker:
     detail = Speaker.objects.prefetch_related(Prefetch("affiliations", affiliations)).get(
         pk=speaker.pk
     )
-    if hasattr(speaker, "statement_count"):
-        detail.statement_count = speaker.statement_count
+    for annotation in ("statement_count", "first_outlet", "first_title", "first_published_on"):
+        if hasattr(speaker, annotation):
+            setattr(detail, annotation, getattr(speaker, annotation))
     return detail
 
 

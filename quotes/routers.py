@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from typing import Any
 
@@ -29,6 +29,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
+
+from quotes.generation import remembered
 
 PIN_COOKIE = "primary_pin"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -93,7 +95,9 @@ class PinToPrimaryMiddleware:
         choices = replicas()
         replica = _replica.set(random.choice(choices) if choices else None)
         try:
-            response = self.get_response(request)
+            # A read request reads the data generation once (it cannot move it).
+            with remembered() if not writes else nullcontext():
+                response = self.get_response(request)
         finally:
             _replica.reset(replica)
             _pinned.reset(token)

@@ -157,6 +157,7 @@ def row_sql(vendor: str) -> str:
         ("speaker_title", f"{s}.speaker_title"),
         ("said_on", f"{s}.said_on"),
         ("said_on_precision", f"{s}.said_on_precision"),
+        ("first_reported_on", f"{s}.first_reported_on"),
         ("setting", f"{s}.setting"),
         ("location", f"{s}.location"),
         ("anonymity_reason", f"{s}.anonymity_reason"),

@@ -9,18 +9,22 @@ Queries use web-search syntax: words (all must match), "exact phrase", `or` betw
 alternatives (binding more loosely than the implicit AND, as in PostgreSQL's
 websearch_to_tsquery) and -excluded. The query is parsed here once and rewritten for
 each backend, so both agree on what it means and user input never reaches FTS5 MATCH
-unquoted. Known differences: PostgreSQL ignores English stop words ("the", "may") and
-SQLite does not; stemming (snowball english vs porter) differs on rare words.
+unquoted. Each word and phrase is expanded with the compound lexicon learned from the
+corpus (quotes/variants.py): "landmines" also finds "land mines" and "land-mines", and
+the head word "mines" finds "landmines". Known differences: PostgreSQL ignores English
+stop words ("the", "may") and SQLite does not; stemming (snowball english vs porter)
+differs on rare words.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
+from functools import lru_cache, reduce
 from typing import Any
 
 from django.contrib.postgres.search import (
@@ -36,12 +40,27 @@ from django.db.models import BooleanField, F, FloatField, Func, QuerySet, TextFi
 from django.db.models.expressions import Col, Expression, RawSQL
 from django.db.models.functions import Cast
 
+from quotes import variants
+from quotes.generation import data_generation
 from quotes.models import Speaker, Statement
-from quotes.search_index import GT, LT, SQLITE_REBUILD, START, STOP
+from quotes.search_index import (
+    GT,
+    LT,
+    SQLITE_REBUILD,
+    SQLITE_REBUILD_FIRST_REPORTED,
+    SQLITE_WEIGHTS,
+    START,
+    STOP,
+)
 
 SNIPPET_WORDS = 30
 # Bounds the work one query can ask of the database.
 MAX_TERMS = 32
+# Other spellings one term may bring in ("mines": "landmines", "antipersonnel mines"…).
+MAX_SPELLINGS = 8
+# Equal ranks go newest first: each day since 1900 adds this much (at most ~5e-7, far
+# below the gap between ranks that differ).
+RECENCY_PER_DAY = 1e-11
 # Relevance ordering ranks at most this many matches, the most recent (see
 # relevance_candidates); the key that orders by relevance.
 RANKED_MATCHES = 1_000
@@ -59,10 +78,16 @@ _MARKS = str.maketrans("", "", START + STOP)
 
 @dataclass(frozen=True)
 class Term:
-    """A word or quoted phrase of a web-search query."""
+    """A word or quoted phrase of a web-search query, with the other ways the corpus
+    writes it (the compound lexicon's)."""
 
     text: str
     negated: bool = False
+    spellings: tuple[str, ...] = ()
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.text, *self.spellings)
 
 
 # Alternatives separated by `or`; each a list of terms that must all hold.
@@ -87,25 +112,99 @@ def parse_web_search(q: str) -> Query:
     return [terms for terms in alternatives if any(not term.negated for term in terms)]
 
 
-def to_websearch(query: Query) -> str:
-    """`query` in websearch_to_tsquery syntax, every term quoted."""
-    return " or ".join(
-        " ".join(f'{"-" if term.negated else ""}"{term.text}"' for term in terms) for terms in query
-    )
+def with_spellings(query: Query, lexicon: variants.Lexicon) -> Query:
+    """`query` with each term's other spellings (see Term), and two words typed apart
+    that the corpus also writes as one (land mines) matching that compound too: the
+    alternative `… landmines …` beside `… land mines …`."""
+    expanded: Query = []
+    for terms in query:
+        spelled = [_spelled(term, lexicon) for term in terms]
+        expanded.append(spelled)
+        expanded.extend(_joined(spelled, lexicon))
+    return expanded
+
+
+def _joined(terms: list[Term], lexicon: variants.Lexicon) -> Query:
+    joined: Query = []
+    for index, (first, second) in enumerate(itertools.pairwise(terms)):
+        pair = (first.text.casefold(), second.text.casefold())
+        variant = lexicon.by_pair.get(pair)
+        if variant and not (first.negated or second.negated):
+            compound = _spelled(Term(variant.compound), lexicon)
+            joined.append([*terms[:index], compound, *terms[index + 2 :]])
+    return joined
+
+
+def _spelled(term: Term, lexicon: variants.Lexicon) -> Term:
+    words = variants.words(term.text)
+    if not words:
+        return term
+    others = [" ".join(phrase) for phrase in lexicon.spellings(words)]
+    if len(words) == 1:  # a head word finds its compounds: "mines", "landmines"
+        others += [variant.compound for variant in lexicon.compounds_headed_by(words[0])]
+    written = " ".join(words)
+    if term.text.casefold() != written:  # "land-mines": PostgreSQL keeps the hyphenated word
+        others.insert(0, written)
+    unique = [other for other in dict.fromkeys(others) if other != term.text.casefold()]
+    return replace(term, spellings=tuple(unique[:MAX_SPELLINGS]))
+
+
+_lexicons: dict[str, tuple[int | None, variants.Lexicon]] = {}
+
+
+def lexicon(using: str) -> variants.Lexicon:
+    """The compound lexicon of database `using`, kept per process until its data
+    generation moves (a rebuild of the lexicon moves it)."""
+    generation = data_generation(using)
+    cached = _lexicons.get(using)
+    if cached is None or cached[0] != generation or generation is None:
+        _lexicons[using] = (generation, variants.Lexicon.load(using))
+    return _lexicons[using][1]
+
+
+def parsed(q: str, using: str) -> Query:
+    """`q` parsed and expanded, as the backends take it."""
+    query = parse_web_search(q)
+    return with_spellings(query, lexicon(using)) if query else query
 
 
 def to_fts5(query: Query) -> str:
     """`query` as an FTS5 MATCH expression in which every term is a quoted string."""
 
-    def quoted(term: Term) -> str:
-        return '"' + term.text.replace('"', '""') + '"'
+    def quoted(text: str) -> str:
+        return '"' + text.replace('"', '""') + '"'
+
+    def either(term: Term) -> str:
+        forms = [quoted(form) for form in term.forms]
+        return forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")"
 
     alternatives = []
     for terms in query:
-        required = " AND ".join(quoted(term) for term in terms if not term.negated)
-        excluded = "".join(f" NOT {quoted(term)}" for term in terms if term.negated)
+        required = " AND ".join(either(term) for term in terms if not term.negated)
+        excluded = "".join(f" NOT {either(term)}" for term in terms if term.negated)
         alternatives.append(f"(({required}){excluded})")
     return " OR ".join(alternatives)
+
+
+def to_tsquery(query: Query) -> SearchQuery:
+    """`query` as PostgreSQL full-text query: each form a phrase query (a word is a
+    phrase of one), forms of a term OR-ed, terms AND-ed, exclusions negated."""
+
+    def phrase(text: str) -> SearchQuery:
+        return SearchQuery(text, config="english", search_type="phrase")
+
+    def required(term: Term) -> SearchQuery:
+        return reduce(lambda a, b: a | b, map(phrase, term.forms))
+
+    def excluded(term: Term) -> SearchQuery:
+        # None of its forms (a combined query cannot itself be negated).
+        return reduce(lambda a, b: a & b, (~phrase(form) for form in term.forms))
+
+    def conjunction(terms: list[Term]) -> SearchQuery:
+        parts = [excluded(t) if t.negated else required(t) for t in terms]
+        return reduce(lambda a, b: a & b, parts)
+
+    return reduce(lambda a, b: a | b, map(conjunction, query))
 
 
 def search_statements(queryset: QuerySet[Statement], q: str) -> QuerySet[Statement]:
@@ -114,7 +213,7 @@ def search_statements(queryset: QuerySet[Statement], q: str) -> QuerySet[Stateme
     usable terms yields an empty queryset. Must stay a lazy QuerySet (composable with
     further .filter(), .order_by("-search_rank", "-id"), slicing, .count(), and
     prefetch_related), and must work when `queryset` is already filtered/annotated."""
-    query = parse_web_search(q)
+    query = parsed(q, queryset.db)
     if not query:
         return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
     vendor = _vendor(queryset.db)
@@ -148,8 +247,8 @@ def highlights(statements: Iterable[Statement], q: str) -> dict[int, str]:
     page = list(statements)
     if not page:
         return {}
-    query = parse_web_search(q)
     using = page[0]._state.db or "default"
+    query = parsed(q, using)
     ids = [statement.pk for statement in page]
     found: dict[int, str] = {}
     if query and _vendor(using) == "postgresql":
@@ -202,6 +301,7 @@ def rebuild_search_index(using: str = "default") -> None:
         else:
             cursor.execute("DELETE FROM quotes_statement_fts")
             cursor.execute(SQLITE_REBUILD)
+            cursor.execute(SQLITE_REBUILD_FIRST_REPORTED)
 
 
 # --- Backends -------------------------------------------------------------------------
@@ -230,8 +330,27 @@ _SEARCH_VECTOR_FIELD.set_attributes_from_name("search_vector")
 _SEARCH_VECTOR_FIELD.model = Statement  # expressions hash their columns' fields by model
 
 
+def _recency(vendor: str) -> Func:
+    """Days since 1900 of the statement's date (or its first report), times
+    RECENCY_PER_DAY: added to a rank, it puts equal ranks newest first."""
+    day = Func(
+        F("said_on"),
+        F("first_reported_on"),
+        template="coalesce(%(expressions)s)",
+        output_field=TextField(),
+    )
+    days = _DAYS if vendor == "postgresql" else _SQLITE_DAYS
+    return Func(day, template=days, output_field=FloatField())
+
+
+_DAYS = f"(coalesce(%(expressions)s - DATE '1900-01-01', 0) * {RECENCY_PER_DAY})"
+_SQLITE_DAYS = (
+    f"(coalesce(julianday(%(expressions)s) - julianday('1900-01-01'), 0) * {RECENCY_PER_DAY})"
+)
+
+
 def _postgresql_search(queryset: QuerySet[Statement], query: Query) -> QuerySet[Statement]:
-    tsquery = SearchQuery(to_websearch(query), config="english", search_type="websearch")
+    tsquery = to_tsquery(query)
     # A query left with only exclusions once stop words are gone ("the -war") cannot
     # use the index; querytree() says so and the planner folds this to a constant.
     indexable = Func(
@@ -245,6 +364,7 @@ def _postgresql_search(queryset: QuerySet[Statement], query: Query) -> QuerySet[
         SearchRank(_SearchVector(), tsquery, normalization=Value(1), cover_density=True),
         FloatField(),
     )
+    rank = rank + _recency("postgresql")
     return (
         queryset.alias(search_vector=_SearchVector())
         .annotate(search_rank=rank)
@@ -261,9 +381,10 @@ class _Bm25(Func):
     def as_sql(self, compiler: Any, connection: BaseDatabaseWrapper, **extra: Any) -> Any:
         match_sql, match_params = compiler.compile(self.source_expressions[0])
         pk_sql, pk_params = compiler.compile(self.source_expressions[1])
-        # Column weights follow PostgreSQL's A, B and C (1.0, 0.4, 0.2).
+        # Column weights follow PostgreSQL's A to D (quotes.search_index).
+        weights = ", ".join(map(str, SQLITE_WEIGHTS))
         sql = (
-            "(SELECT -bm25(quotes_statement_fts, 10.0, 4.0, 2.0) FROM quotes_statement_fts "
+            f"(SELECT -bm25(quotes_statement_fts, {weights}) FROM quotes_statement_fts "
             f"WHERE quotes_statement_fts MATCH {match_sql} "
             f"AND quotes_statement_fts.rowid = {pk_sql})"
         )
@@ -275,7 +396,8 @@ def _sqlite_search(queryset: QuerySet[Statement], query: Query) -> QuerySet[Stat
     matching_ids = RawSQL(
         "SELECT rowid FROM quotes_statement_fts WHERE quotes_statement_fts MATCH %s", (match,)
     )
-    return queryset.annotate(search_rank=_Bm25(Value(match), F("pk"))).filter(pk__in=matching_ids)
+    rank = _Bm25(Value(match), F("pk")) + _recency("sqlite")
+    return queryset.annotate(search_rank=rank).filter(pk__in=matching_ids)
 
 
 # --- Highlights -----------------------------------------------------------------------
@@ -297,7 +419,7 @@ _POSTGRESQL_HIGHLIGHTS = f"""
         ts_headline('english', t.document, q.query, %s), t.document,
         ts_headline('english', w.document, q.query, %s), w.document
     FROM quotes_statement AS s
-    CROSS JOIN (SELECT websearch_to_tsquery('english'::regconfig, %s) AS query) AS q
+    CROSS JOIN (SELECT {{tsquery}} AS query) AS q
     CROSS JOIN LATERAL (SELECT {_postgresql_prepared("s.text")} AS document) AS t
     CROSS JOIN LATERAL (
         SELECT {_postgresql_prepared("string_agg(DISTINCT a.quoted_text, ' … ')")} AS document
@@ -308,10 +430,20 @@ _POSTGRESQL_HIGHLIGHTS = f"""
 """
 
 
+def _compiled(expression: Any, using: str) -> tuple[str, tuple]:
+    """The SQL of a query expression, to run in hand-written SQL."""
+    query = Statement.objects.using(using).all().query
+    compiler = query.get_compiler(using)
+    sql, params = compiler.compile(expression.resolve_expression(query))
+    return sql, tuple(params)
+
+
 def _postgresql_highlights(using: str, ids: list[int], query: Query) -> dict[int, str]:
-    params = (_HEADLINE_OPTIONS, _HEADLINE_OPTIONS, to_websearch(query), ids)
+    tsquery, tsquery_params = _compiled(to_tsquery(query), using)
+    sql = _POSTGRESQL_HIGHLIGHTS.replace("{tsquery}", tsquery)
+    params = (_HEADLINE_OPTIONS, _HEADLINE_OPTIONS, *tsquery_params, ids)
     with connections[using].cursor() as cursor:
-        cursor.execute(_POSTGRESQL_HIGHLIGHTS, params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     found = {}
     for pk, text_headline, text, wording_headline, wordings in rows:

@@ -29,7 +29,8 @@ from knox.models import AuthToken
 from .models import Appearance, Revision, Speaker, Statement, Topic, Versioned
 
 CURATORS_GROUP = "Curators"
-UNTRACKED = {"id", "version", "created_at", "updated_at"}
+# Not the curators' to change: kept by the database (first_reported_on).
+UNTRACKED = {"id", "version", "created_at", "updated_at", "first_reported_on"}
 # What a statement's snapshot keeps of each appearance: restoring one writes them back.
 APPEARANCE_FIELDS = ("source", "quoted_text", "attribution", "via", "offset")
 Action = Revision.Action

@@ -3,7 +3,7 @@ from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 
-from quotes import generation, services
+from quotes import correction, generation, search, services
 from tests.factories import CuratorFactory
 
 
@@ -25,6 +25,10 @@ def process_local_cache(settings) -> None:
     }
     cache.clear()
     caches["pages"].clear()
+    # The lexicons are kept per data generation, which a rolled-back test brings round
+    # again with other data.
+    search._lexicons.clear()
+    correction._lexicons.clear()
 
 
 @pytest.fixture

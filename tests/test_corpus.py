@@ -70,7 +70,7 @@ def test_it_stores_the_search_vector_the_database_would_compute(corpus: None) ->
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id, search_vector::text, "
-            "quotes_statement_search_vector(id, text, speaker_id, organization_id)::text "
+            "quotes_statement_search_vector(quotes_statement)::text "
             "FROM quotes_statement"
         )
         rows = cursor.fetchall()

@@ -20,6 +20,7 @@ class KeysetPagination(BasePagination):
     max_page_size = paging.MAX_SIZE
     cursor_query_param = "cursor"
     page_size_query_param = "page_size"
+    extra_schema: dict = {}  # fields a view adds to its pages (StatementPagination)
 
     def paginate_queryset(
         self, queryset: QuerySet, request: Request, view: Any = None
@@ -86,6 +87,7 @@ class KeysetPagination(BasePagination):
                 "next": {"type": "string", "format": "uri", "nullable": True},
                 "previous": {"type": "string", "format": "uri", "nullable": True},
                 "results": schema,
+                **self.extra_schema,
             },
         }
 
@@ -108,3 +110,24 @@ class KeysetPagination(BasePagination):
                 "example": 20,
             },
         ]
+
+
+SEARCHED_SCHEMA = {
+    "corrected_query": {
+        "type": "string",
+        "nullable": True,
+        "description": "With `q`: the search actually run when a misspelled name was "
+        'corrected ("Lloyd Austin" for "Lloyd Austen"); null when `q` was run as typed.',
+    },
+    "original_query": {
+        "type": "string",
+        "nullable": True,
+        "description": "With a correction: `q` as typed.",
+    },
+}
+
+
+class StatementPagination(KeysetPagination):
+    """Statement lists say which search they ran (StatementViewSet.searched)."""
+
+    extra_schema = SEARCHED_SCHEMA

@@ -122,6 +122,7 @@ class StatementSerializer(serializers.ModelSerializer):
             "speaker_title",
             "said_on",
             "said_on_precision",
+            "first_reported_on",
             "setting",
             "location",
             "anonymity_reason",
@@ -146,7 +147,7 @@ class StatementBriefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Statement
-        fields = ["id", "url", "text", "kind", "said_on", "said_on_precision"]
+        fields = ["id", "url", "text", "kind", "said_on", "said_on_precision", "first_reported_on"]
 
 
 class StatementDetailSerializer(StatementSerializer):
@@ -174,6 +175,11 @@ class SpeakerSerializer(serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:speaker-detail", lookup_field="slug")
     organization = OrganizationRefSerializer(allow_null=True)
     statement_count = serializers.IntegerField(read_only=True)
+    label = serializers.CharField(
+        read_only=True,
+        help_text="The name; for an anonymous source with the outlet and date that first "
+        'printed them, to tell them apart: "U.S. official (The Washington Post, 19 Nov 2024)".',
+    )
 
     class Meta:
         model = Speaker
@@ -182,6 +188,7 @@ class SpeakerSerializer(serializers.HyperlinkedModelSerializer):
             "url",
             "slug",
             "name",
+            "label",
             "aliases",
             "description",
             "is_anonymous",
@@ -292,6 +299,12 @@ class FacetsSerializer(serializers.Serializer):
     kind = FacetValueSerializer(many=True)
     topic = FacetValueSerializer(many=True)
     year = FacetValueSerializer(many=True)
+    corrected_query = serializers.CharField(
+        allow_null=True, help_text="With `q`: the search run when a misspelled name was corrected."
+    )
+    original_query = serializers.CharField(
+        allow_null=True, help_text="With a correction: `q` as typed."
+    )
 
 
 # Writes. The input names related rows by slug (or id for sources and statements),

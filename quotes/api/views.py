@@ -1,11 +1,13 @@
 """Read API v1: thin viewsets over documented querysets, filters and serializers."""
 
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseBase
 from django.shortcuts import get_object_or_404
+from django_filters import utils as filter_utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -23,6 +25,7 @@ from quotes.models import Affiliation, Organization, Source, Speaker, Statement,
 from . import serializers
 from .exports import CSVRenderer, NDJSONRenderer, export_response, page_data, paged
 from .pagecache import PageCacheMixin
+from .pagination import StatementPagination
 from .problems import Conflict
 from .schema import CHANGE_ERRORS, DETAIL_ERRORS, READ_ERRORS, documented, problems
 from .versioning import guarded, optional_expected_version
@@ -39,7 +42,32 @@ def already_verified(statement: Statement) -> Conflict:
 
 
 class FormatMixin:
-    """Unknown `format` values are a 400 naming the parameter, not a bare 404."""
+    """Unknown `format` values are a 400 naming the parameter, not a bare 404; and so is
+    any query parameter the endpoint does not take (a misspelled `said_on=` would
+    otherwise be ignored and answered with everything)."""
+
+    # Parameters an action takes beyond its filters and pages.
+    extra_parameters: dict[str, set[str]] = {}
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        accepted = self.accepted_parameters()
+        unknown = sorted(set(request.query_params) - accepted)
+        if unknown:
+            listed = ", ".join(sorted(accepted))
+            message = f"Unknown parameter: this endpoint takes {listed}."
+            raise ValidationError({name: [message] for name in unknown})
+
+    def accepted_parameters(self) -> set[str]:
+        accepted = {"format", *self.extra_parameters.get(self.action, set())}
+        if self.detail or self.request.method != "GET":
+            return accepted
+        filterset = getattr(self, "filterset_class", None)
+        if filterset is not None:
+            accepted |= set(filterset.base_filters)
+        if self.action == "list" and self.paginator is not None:
+            accepted |= {self.paginator.cursor_query_param, self.paginator.page_size_query_param}
+        return accepted
 
     def perform_content_negotiation(
         self, request: Request, force: bool = False
@@ -76,6 +104,8 @@ class FormatMixin:
 class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     """Attributed statements, each with every outlet's wording of it."""
 
+    pagination_class = StatementPagination
+    extra_parameters = {"facets": {"facet_size"}}
     queryset = Statement.objects.none()  # tells the schema generator the model
     serializer_class = serializers.StatementSerializer
     write_serializer_class = serializers.StatementWriteSerializer
@@ -89,7 +119,23 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
     def filter_queryset(self, queryset: QuerySet[Statement]) -> QuerySet[Statement]:
         # The filters narrow lists and facets; one statement is found by its id alone
         # (visibility is get_queryset's), without validating list parameters it ignores.
-        return queryset if self.detail else super().filter_queryset(queryset)
+        # DjangoFilterBackend's steps, keeping the filterset: it knows the correction.
+        if self.detail:
+            return queryset
+        self.filterset = self.filterset_class(
+            self.request.query_params, queryset=queryset, request=self.request
+        )
+        if not self.filterset.is_valid():
+            raise filter_utils.translate_validation(self.filterset.errors)
+        return self.filterset.qs
+
+    def searched(self) -> dict[str, str | None]:
+        """What the search was: `q` as corrected, and as typed when it was corrected."""
+        fixed = getattr(self, "filterset", None) and self.filterset.correction
+        return {
+            "corrected_query": fixed[1] if fixed else None,
+            "original_query": fixed[0] if fixed else None,
+        }
 
     @extend_schema(
         parameters=[
@@ -116,9 +162,12 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
         # serializer's shape (a tenth of the time), so the page query reads only keys.
         page = self.paginate_queryset(paged(statements))
         context = self.get_serializer_context()
-        if q := request.query_params.get("q"):
+        searched = self.searched()
+        if q := searched["corrected_query"] or request.query_params.get("q"):
             context["highlights"] = search.highlights(page, q)
-        return self.get_paginated_response(page_data(page, context))
+        response = self.get_paginated_response(page_data(page, context))
+        response.data.update(searched)
+        return response
 
     def detail_data(self, statement: Statement) -> dict[str, Any]:
         context = self.get_serializer_context()
@@ -240,7 +289,9 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
 
         def build() -> Response:
             statements = self.filter_queryset(self.get_queryset())
-            return Response(statement_facets(statements, size))
+            labels = partial(reads.speaker_labels, user=request.user)
+            facets = statement_facets(statements, size, labels)
+            return Response({**facets, **self.searched()})
 
         return self.cached(request, build)
 

@@ -13,7 +13,7 @@ from django.test import Client
 from quotes import generation
 from quotes.api import pagecache
 from quotes.api.pagecache import HEADER, data_generation
-from quotes.models import Statement
+from quotes.models import SearchVariant, Statement
 from quotes.services import statement_update
 from tests.factories import (
     AffiliationFactory,
@@ -204,6 +204,11 @@ def _changes() -> dict[str, Callable[[], object]]:
         "delete quotes_statement": lambda: StatementFactory().delete(),
         "delete quotes_source": lambda: SourceFactory().delete(),
         "delete quotes_organization": lambda: OrganizationFactory().delete(),
+        "insert quotes_searchvariant": lambda: SearchVariant.objects.create(
+            compound="landmines", modifier="land", head="mines"
+        ),
+        "update quotes_searchvariant": lambda: SearchVariant.objects.update(head="mine"),
+        "delete quotes_searchvariant": lambda: SearchVariant.objects.all().delete(),
     }
 
 

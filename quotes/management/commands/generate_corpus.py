@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from quotes.corpus_load import CorpusExists, LoadResult, load_corpus
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         except CorpusExists as error:
             raise CommandError(str(error)) from None
         self.report(result)
+        call_command("rebuild_search_variants", database=options["database"], stdout=self.stdout)
 
     def progress(self, message: str) -> None:
         self.stdout.write(message)

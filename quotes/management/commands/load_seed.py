@@ -24,3 +24,4 @@ class Command(BaseCommand):
             self.stdout.write("The database already holds sources; seed data not loaded.")
             return
         call_command("loaddata", "seed", stdout=self.stdout, stderr=self.stderr)
+        call_command("rebuild_search_variants", stdout=self.stdout, stderr=self.stderr)
