@@ -18,6 +18,7 @@ from django.db.models import Model, QuerySet
 
 from .idlists import among
 from .models import Organization, Speaker, Statement, Topic
+from .search import newest_added
 
 FACET_LIMIT = 10_000
 Labels = Callable[[list[int]], dict[int, str]]
@@ -81,7 +82,9 @@ def facet_counts(statements: QuerySet[Statement]) -> tuple[int, defaultdict[str,
     (ids as ints) over the newest FACET_LIMIT of them."""
     considered, counts = 0, defaultdict(Counter)
     fields = "pk", "speaker_id", "organization_id", "kind", "said_on"
-    found = statements.prefetch_related(None).order_by("-id").values_list(*fields)
+    # Newest first, as the full-text index hands a search's matches out (search.newest_added).
+    found = statements.prefetch_related(None).order_by(newest_added(statements))
+    found = found.values_list(*fields)
     try:
         sql, params = found[: FACET_LIMIT + 1].query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (an unknown slug)

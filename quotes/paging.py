@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Model, Q, QuerySet
 
 from quotes import search
+from quotes.models import Statement
 
 COUNT_LIMIT = 10_000
 DEFAULT_SIZE = 20
@@ -73,8 +74,9 @@ def ordering_of(queryset: QuerySet) -> tuple[str, bool]:
 
 
 def bounded_count(queryset: QuerySet) -> tuple[int, bool]:
-    """COUNT over at most COUNT_LIMIT + 1 rows: exact for small sets, a floor beyond."""
-    count = queryset.order_by()[: COUNT_LIMIT + 1].count()
+    """COUNT over at most COUNT_LIMIT + 1 rows: exact for small sets, a floor beyond.
+    Ids only: annotations (a search's rank) are not computed for counting."""
+    count = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
     return min(count, COUNT_LIMIT), count <= COUNT_LIMIT
 
 
@@ -112,16 +114,27 @@ class Keyset:
     def page(self, cursor: str | None, size: int) -> Page:
         count, exact = bounded_count(self.queryset)
         position, backwards = decode_cursor(cursor)
-        queryset = self.queryset
         if self.key == search.RANK:  # count every match, but page through the ranked ones
-            queryset = search.relevance_candidates(queryset)
-        ordered = self.order(queryset, reverse=backwards)
+            rows = self.ranked(position, backwards, size + 1)
+            return self.made(rows, size, position, backwards, count, exact)
+        ordered = self.order(self.queryset, reverse=backwards)
         if position is not None:
             try:
                 ordered = ordered.filter(self.after(*position, reverse=backwards))
             except (ValidationError, ValueError, TypeError):
                 raise InvalidCursor() from None
-        rows = list(ordered[: size + 1])
+        return self.made(list(ordered[: size + 1]), size, position, backwards, count, exact)
+
+    def made(
+        self,
+        rows: list[Model],
+        size: int,
+        position: tuple[Any, int] | None,
+        backwards: bool,
+        count: int,
+        exact: bool,
+    ) -> Page:
+        """The page of `rows` (up to size + 1, in walking order)."""
         more = len(rows) > size
         rows = rows[:size]
         if backwards:
@@ -135,6 +148,30 @@ class Keyset:
             next_cursor=self.cursor(rows[-1], False) if has_next and rows else None,
             previous_cursor=self.previous(rows, has_previous),
         )
+
+    def ranked(self, position: tuple[Any, int] | None, backwards: bool, limit: int) -> list:
+        """Up to `limit` statements in relevance order (search.ranked_candidates, ranked
+        here: a thousand pairs sort in well under a millisecond) after `position`."""
+        pairs = sorted(search.ranked_candidates(self.queryset), key=lambda p: (p[1], p[0]))
+        if not backwards:
+            pairs.reverse()  # best first
+        if position is not None:
+            value, pk = position
+            if not isinstance(value, int | float):
+                raise InvalidCursor()
+            beyond = (lambda p: p < (value, pk)) if not backwards else (lambda p: p > (value, pk))
+            pairs = [(rank, key) for key, rank in pairs if beyond((rank, key))]
+        else:
+            pairs = [(rank, key) for key, rank in pairs]
+        chosen = pairs[:limit]
+        found = Statement.objects.using(self.queryset.db).only("said_on", "text")
+        by_id = found.in_bulk([pk for _, pk in chosen])
+        rows = []
+        for rank, pk in chosen:
+            if row := by_id.get(pk):  # not deleted since
+                row.search_rank = rank
+                rows.append(row)
+        return rows
 
     def previous(self, rows: list[Model], has_previous: bool) -> str | None:
         if not has_previous:

@@ -30,7 +30,7 @@ from quotes.models import (
     Speaker,
     Statement,
 )
-from quotes.search import relevance_candidates, search_statements
+from quotes.search import best_matches, search_statements
 
 # Statements compared in full per candidate, the best-ranked of the search's matches.
 SHORTLIST = 20
@@ -131,12 +131,10 @@ def match_statement(candidate: Candidate, using: str = "default") -> StatementMa
     appearances = Prefetch(
         "appearances", queryset=Appearance.objects.only("id", "statement_id", "quoted_text")
     )
-    shortlist = (
-        relevance_candidates(found)
-        .order_by("-search_rank", "-id")
-        .only("id", "text")
-        .prefetch_related(appearances)[:SHORTLIST]
-    )
+    ids = best_matches(found, SHORTLIST)
+    listed = Statement.objects.using(using).only("id", "text").prefetch_related(appearances)
+    by_id = listed.in_bulk(ids)
+    shortlist = [by_id[pk] for pk in ids if pk in by_id]
     best: StatementMatch | None = None
     for statement in shortlist:
         options = [(statement.text, None)] + [

@@ -233,8 +233,9 @@ def test_statement_list_query_count_does_not_grow_with_page_size(
     with django_assert_max_num_queries(5):
         assert len(ids(api.get(URL, {"page_size": 100}))) == 30
     # With q: one probe for a misspelled name to correct, and the compound lexicon
-    # (loaded once per process and data generation) besides the search's own queries.
-    with django_assert_max_num_queries(7):
+    # (loaded once per process and data generation) besides the search's own queries
+    # (count, the ranked candidates, the page's statements, highlights, rows).
+    with django_assert_max_num_queries(8):
         assert len(ids(api.get(URL, {"page_size": 100, "q": "back down"}))) == 30
 
 
