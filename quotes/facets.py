@@ -41,15 +41,18 @@ FACETS_SQL = """
     SELECT 'year', CAST({year} AS text), COUNT(*) FROM counted
     WHERE said_on IS NOT NULL GROUP BY {year}
     UNION ALL
-    -- Distinct statements: one printed twice by an outlet counts once.
+    -- Distinct statements: one printed twice by an outlet counts once. CROSS JOIN makes
+    -- SQLite go from the counted statements to their appearances (it otherwise scans
+    -- every source of every outlet); PostgreSQL plans it as the inner join it is.
     SELECT 'outlet', CAST(s.outlet_id AS text), COUNT(DISTINCT a.statement_id)
     FROM counted AS c
-    JOIN quotes_appearance AS a ON a.statement_id = c.id
-    JOIN quotes_source AS s ON s.id = a.source_id
-    WHERE s.outlet_id IS NOT NULL GROUP BY s.outlet_id
+    CROSS JOIN quotes_appearance AS a
+    CROSS JOIN quotes_source AS s
+    WHERE a.statement_id = c.id AND s.id = a.source_id AND s.outlet_id IS NOT NULL
+    GROUP BY s.outlet_id
     UNION ALL
     SELECT 'topic', CAST(t.topic_id AS text), COUNT(*)
-    FROM counted AS c JOIN quotes_statement_topics AS t ON t.statement_id = c.id
+    FROM counted AS c CROSS JOIN quotes_statement_topics AS t WHERE t.statement_id = c.id
     GROUP BY t.topic_id
 """
 YEAR = {
@@ -106,12 +109,18 @@ def _named(
 ) -> list[dict]:
     """The `size` most counted rows of `model` (most first, then by slug), as facet values."""
     counts.pop(None, None)
+    # Names only for the rows that can be shown: the `size` most counted, and any tied
+    # with the last of them (ties go by slug). Thousands of speakers may be counted.
+    by_count = counts.most_common()
+    cutoff = by_count[size - 1][1] if len(by_count) >= size else 0
+    shown = [pk for pk, count in by_count if count >= cutoff]
     names = dict(
         (pk, (slug, name))
-        for pk, slug, name in model.objects.filter(pk__in=among(counts))
+        for pk, slug, name in model.objects.filter(pk__in=among(shown))
         .order_by()
         .values_list("pk", "slug", "name")
     )
+    counts = Counter({pk: counts[pk] for pk in names})
     ranked = sorted(counts.items(), key=lambda item: (-item[1], names[item[0]][0]))[:size]
     shown = labels([pk for pk, _ in ranked]) if labels and ranked else {}
     return [

@@ -1,5 +1,6 @@
 """Lists of row ids as query parameters."""
 
+import json
 from collections.abc import Iterable
 
 from django.db import connections
@@ -7,12 +8,12 @@ from django.db.models.expressions import RawSQL
 
 
 def among(ids: Iterable[int], using: str = "default") -> list[int] | RawSQL:
-    """`ids` for an `__in` lookup. On PostgreSQL one array parameter: binding thousands
-    of placeholders one by one costs more than running the query they belong to. The
-    array is written out here: psycopg's list adapter checks each element for quoting
-    (25 ms for the 10,000 ids of a facet request, about as long as its query)."""
-    ids = list(ids)
+    """`ids` for an `__in` lookup, as one parameter: binding thousands of placeholders
+    one by one costs more than running the query they belong to (Django compiles a
+    placeholder per id: 40 ms for 10,000). On PostgreSQL an array, written out here
+    (psycopg's list adapter checks each element for quoting); on SQLite a JSON array."""
+    ids = [int(pk) for pk in ids]
     if connections[using].vendor == "postgresql":
-        literal = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+        literal = "{" + ",".join(map(str, ids)) + "}"
         return RawSQL("SELECT unnest(%s::bigint[])", [literal])
-    return ids
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])

@@ -216,15 +216,22 @@ class SpeakerQuerySet(models.QuerySet):
         """Annotate `statement_count`, the number of statements credited to each speaker."""
         return self.annotate(statement_count=Count("statements", distinct=True))
 
-    def with_first_source(self, statements: models.QuerySet | None = None) -> SpeakerQuerySet:
+    def with_first_source(self, published_only: bool = False) -> SpeakerQuerySet:
         """Annotated with the outlet, title and date of the earliest source that printed
-        each anonymous source (of `statements`, default all), which `label` shows: two
-        "U.S. official"s are told apart by who quoted them when. One lookup per speaker
-        shown, not per speaker in the table (a correlated subquery)."""
-        printed = Appearance.objects.filter(statement__speaker=OuterRef("pk"))
-        if statements is not None:
-            printed = printed.filter(statement__in=statements.values("pk"))
-        first = printed.order_by(
+        each anonymous source (of its published statements only, if so asked), which
+        `label` shows: two "U.S. official"s are told apart by who quoted them when.
+
+        The speaker's first reported statement comes off the (speaker, status,
+        first_reported_on) index, then its first appearance: a few index lookups per
+        speaker shown, where sorting a prolific source's every appearance took 90 ms."""
+        mine = Statement.objects.filter(speaker=OuterRef("pk"))
+        if published_only:
+            mine = mine.filter(status=ReviewStatus.VERIFIED)
+        dated = mine.filter(first_reported_on__isnull=False).order_by("first_reported_on", "id")
+        first = Coalesce(
+            Subquery(dated.values("pk")[:1]), Subquery(mine.order_by("id").values("pk")[:1])
+        )
+        printed = Appearance.objects.filter(statement=OuterRef("first_statement")).order_by(
             F("source__published_on").asc(nulls_last=True), "source_id", "offset"
         )
         values = {
@@ -232,11 +239,9 @@ class SpeakerQuerySet(models.QuerySet):
             "first_title": "source__title",
             "first_published_on": "source__published_on",
         }
-        return self.annotate(
-            **{
-                name: Case(When(is_anonymous=True, then=Subquery(first.values(field)[:1])))
-                for name, field in values.items()
-            }
+        anonymous = self.annotate(first_statement=Case(When(is_anonymous=True, then=first)))
+        return anonymous.annotate(
+            **{name: Subquery(printed.values(field)[:1]) for name, field in values.items()}
         )
 
 
@@ -600,6 +605,11 @@ class Statement(Versioned):
                 F("first_reported_on").desc(nulls_last=True),
                 F("id").desc(),
                 name="quotes_stmt_reported_recent",
+            ),
+            # A speaker's first reported statement (SpeakerQuerySet.with_first_source).
+            models.Index(
+                fields=["speaker", "status", "first_reported_on", "id"],
+                name="quotes_stmt_speaker_reported",
             ),
         ]
 

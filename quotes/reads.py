@@ -147,7 +147,8 @@ def speakers(user: User) -> QuerySet[Speaker]:
     The public sees only speakers with a published statement: a speaker entered for a
     draft (an unnamed source of a story not yet out) is not news yet."""
     visible = Statement.objects.visible_to(user)
-    listed = Speaker.objects.select_related("organization").with_first_source(visible)
+    public = not sees_every_statement(user)
+    listed = Speaker.objects.select_related("organization").with_first_source(public)
     if not sees_every_statement(user):
         listed = listed.filter(Exists(visible.filter(speaker=OuterRef("pk"))))
     return listed.annotate(statement_count=counted(visible, "speaker")).order_by("name", "id")
@@ -155,9 +156,8 @@ def speakers(user: User) -> QuerySet[Speaker]:
 
 def speaker_labels(ids: list[int], user: User) -> dict[int, str]:
     """The label of each speaker `ids` names (Speaker.label), by id."""
-    labelled = Speaker.objects.filter(pk__in=ids).with_first_source(
-        Statement.objects.visible_to(user)
-    )
+    public = not sees_every_statement(user)
+    labelled = Speaker.objects.filter(pk__in=ids).with_first_source(public)
     return {speaker.pk: speaker.label for speaker in labelled}
 
 
