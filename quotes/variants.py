@@ -13,13 +13,13 @@ quotes/search.py expands queries with it.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 
 from quotes.models import Appearance, SearchVariant, Statement
 
@@ -48,10 +48,11 @@ def words(text: str) -> list[str]:
 
 
 def texts(using: str = "default") -> Iterator[str]:
-    """Every searchable text: statements' own words and every outlet's wording."""
+    """Every searchable text: statements' own words and every outlet's other wording
+    (a wording identical to its statement's text would only count it twice)."""
     statements = Statement.objects.using(using).order_by()
     yield from statements.values_list("text", flat=True).iterator(chunk_size=CHUNK)
-    printed = Appearance.objects.using(using).order_by()
+    printed = Appearance.objects.using(using).exclude(quoted_text=F("statement__text")).order_by()
     yield from printed.values_list("quoted_text", flat=True).iterator(chunk_size=CHUNK)
 
 
@@ -97,13 +98,20 @@ def _pairs(
     hyphenated: Counter[tuple[str, str]] = Counter()
     if not wanted:
         return together, hyphenated
+    modifiers = {modifier for modifier, _ in wanted}
+    heads_of: dict[str, set[str]] = {}
+    for modifier, head in wanted:
+        heads_of.setdefault(modifier, set()).add(head)
     for text in corpus:
         folded = text.casefold()
         tokens = words(folded)
-        together.update(pair for pair in itertools.pairwise(tokens) if pair in wanted)
-        hyphenated.update(
-            pair for pair in (m.groups() for m in _HYPHENATED.finditer(folded)) if pair in wanted
-        )
+        # Most words start no wanted pair: test the word before building a pair.
+        for index in [i for i, token in enumerate(tokens[:-1]) if token in modifiers]:
+            if tokens[index + 1] in heads_of[tokens[index]]:
+                together[(tokens[index], tokens[index + 1])] += 1
+        if "-" in folded or "\u2010" in folded or "\u2011" in folded:
+            joined = (match.groups() for match in _HYPHENATED.finditer(folded))
+            hyphenated.update(pair for pair in joined if pair in wanted)
     return together, hyphenated
 
 
