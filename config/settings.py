@@ -312,9 +312,17 @@ REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXIES  # DRF's throttles use the same 
 # gunicorn kills it). Give up connecting after DATABASE_CONNECT_TIMEOUT seconds (0:
 # libpq's default, wait as long as TCP does), unless the URL sets connect_timeout.
 DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+# And no statement may run longer than DATABASE_STATEMENT_TIMEOUT seconds (0: no limit):
+# answered 503 (quotes/timeouts.py), streamed exports excepted.
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 30)
 for _database in DATABASES.values():
-    if _database["ENGINE"] == "django.db.backends.postgresql" and DATABASE_CONNECT_TIMEOUT:
-        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _options = _database.setdefault("OPTIONS", {})
+        if DATABASE_CONNECT_TIMEOUT:
+            _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+        if DATABASE_STATEMENT_TIMEOUT:
+            _timeout = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
+            _options["options"] = f"{_options.get('options', '')} {_timeout}".strip()
 
 # --- Request ids and logging ----------------------------------------------------------
 # Every request gets an id (X-Request-ID, problem bodies, each log line: quotes/requestlog.py);

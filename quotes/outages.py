@@ -3,9 +3,10 @@
 Those are answered 503 with Retry-After (quotes/problems.py): the request was fine and
 the same request will work once the database is back, which Django's per-request
 connection handling (and CONN_HEALTH_CHECKS for persistent connections) makes happen
-by itself. Everything else, an IntegrityError, a deadlock, a statement timeout, a
-missing table, stays a 500: retrying would not help, and it is a bug or a capacity
-problem to look into, not an outage.
+by itself. A statement cut short by the statement timeout (quotes/timeouts.py) is a 503
+too: the database is too busy for it now. Everything else, an IntegrityError, a
+deadlock, a missing table, stays a 500: retrying would not help, and it is a bug to look
+into, not an outage.
 """
 
 import sqlite3
@@ -41,3 +42,14 @@ def is_outage(exc: BaseException | None) -> bool:
         return cause.sqlstate.startswith("08") or cause.sqlstate in POSTGRESQL_UNAVAILABLE
     # psycopg2 and other drivers say "connection already closed" as an InterfaceError.
     return isinstance(exc, InterfaceError) and "closed" in str(exc)
+
+
+def is_timeout(exc: BaseException | None) -> bool:
+    """True for a statement cut short by the statement timeout: PostgreSQL's
+    query_canceled (57014), SQLite's interrupt (quotes/timeouts.py's progress handler)."""
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    if isinstance(cause, sqlite3.Error):
+        return getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_INTERRUPT
+    return isinstance(cause, psycopg.Error) and cause.sqlstate == "57014"

@@ -23,7 +23,7 @@ from django.core.exceptions import (
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 
-from quotes.outages import RETRY_AFTER_SECONDS, is_outage
+from quotes.outages import RETRY_AFTER_SECONDS, is_outage, is_timeout
 from quotes.requestlog import current_request_id
 
 MEDIA_TYPE = "application/problem+json"
@@ -130,16 +130,26 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """handler500, called while Django handles the exception: a database outage is a 503."""
     if is_outage(sys.exc_info()[1]):
         return unavailable(request)
+    if is_timeout(sys.exc_info()[1]):
+        return unavailable(request, TOO_SLOW)
     if is_api(request):
         return problem_response(500, "Something went wrong on our side; it has been logged.")
     return defaults.server_error(request)
 
 
-def unavailable(request: HttpRequest) -> HttpResponse:
-    """503 with Retry-After: the database cannot be reached; the same request will work
-    once it is back (quotes/outages.py)."""
+TOO_SLOW = (
+    "The database took too long to answer (over the statement timeout); try again in "
+    f"{RETRY_AFTER_SECONDS} seconds, or narrow the request."
+)
+
+
+def unavailable(request: HttpRequest, detail: str | None = None) -> HttpResponse:
+    """503 with Retry-After: the database cannot be reached (or is too busy); the same
+    request will work once it is back (quotes/outages.py)."""
     if is_api(request):
-        detail = f"The database is unreachable; try again in {RETRY_AFTER_SECONDS} seconds."
+        detail = (
+            detail or f"The database is unreachable; try again in {RETRY_AFTER_SECONDS} seconds."
+        )
         response = problem_response(503, detail)
     else:
         response = HttpResponse(UNAVAILABLE_PAGE, status=503)

@@ -23,6 +23,7 @@ from django.db.models.expressions import RawSQL
 
 from quotes.idlists import among
 from quotes.models import Statement
+from quotes.timeouts import unlimited
 
 CHUNK_SIZE = 2_000
 
@@ -209,16 +210,19 @@ def row_lines(
     producing while the worker sends, and only a socket buffer of rows is in memory);
     on SQLite through Django's chunked iterator."""
     lines = in_list_order(statements).annotate(row=_line(statements, url_prefix, sees_all))
-    if connections[statements.db].vendor != "postgresql":
-        rows = lines.values_list("row", flat=True).iterator(chunk_size=CHUNK_SIZE)
-        yield from _chunked(rows)
-        return
-    try:
-        sql, params = lines.values_list("row").query.sql_with_params()
-    except EmptyResultSet:  # a filter that can match nothing (an unknown slug)
-        return
-    with connections[statements.db].cursor() as cursor, _logged(cursor, sql, params):
-        yield from _chunked(line for (line,) in cursor.cursor.stream(sql, params))
+    connection = connections[statements.db]
+    # An export streams the whole filtered set on purpose: no statement timeout.
+    with unlimited(connection):
+        if connection.vendor != "postgresql":
+            rows = lines.values_list("row", flat=True).iterator(chunk_size=CHUNK_SIZE)
+            yield from _chunked(rows)
+            return
+        try:
+            sql, params = lines.values_list("row").query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing (an unknown slug)
+            return
+        with connection.cursor() as cursor, _logged(cursor, sql, params):
+            yield from _chunked(line for (line,) in cursor.cursor.stream(sql, params))
 
 
 def _chunked(lines: Iterable[str]) -> Iterator[list[str]]:
