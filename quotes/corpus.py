@@ -51,7 +51,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "quotes_statement": "id text kind speaker_id organization_id speaker_title said_on "
         "said_on_precision setting location anonymity_reason in_response_to_id status "
         "verified_by_id verified_at notes created_at updated_at retraction_reason "
-        "first_reported_on",
+        "first_reported_on anonymous",
         "quotes_appearance": "id statement_id source_id quoted_text attribution via_id offset",
         "quotes_statement_topics": "id statement_id topic_id",
     }.items()
@@ -424,6 +424,7 @@ class CorpusGenerator:
             speaker.title if speaker else "", said_on, precision, setting, location, reason,
             responds, status, curator, verified_at, "", self.now, self.now, retraction,
             published,  # first reported: the source printing it first is dated `published`
+            bool(speaker and speaker.anonymous),
         )  # fmt: skip
 
     def credited(self) -> tuple[Person | None, str]:

@@ -31,7 +31,7 @@ from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import NOT_PROVIDED
 
-from quotes import generation, search_index
+from quotes import anonymity, generation, search_index
 from quotes.corpus import COLUMNS, TABLES, WORDINGS, Batch, CorpusGenerator, Ids, Words
 from quotes.search import rebuild_search_index
 
@@ -43,6 +43,7 @@ BIG_TABLES = ("quotes_source", "quotes_statement", "quotes_appearance", "quotes_
 SEARCH_TRIGGERS = [
     ("quotes_statement", "quotes_statement_search_insert"),
     ("quotes_statement", "quotes_statement_first_reported_insert"),
+    ("quotes_statement", "quotes_statement_anonymous_insert"),
     ("quotes_appearance", "quotes_appearance_search_insert"),
     ("quotes_statement_topics", "quotes_statement_topics_search_insert"),
 ]
@@ -324,7 +325,9 @@ class SqliteLoader:
         self.connection = connection
         # Both kinds of row-by-row trigger are off during the load: the search index is
         # rebuilt in one pass, and the data generation moves once, at the end.
-        self.triggers = search_index.SQLITE_TRIGGERS | generation.SQLITE_TRIGGERS
+        self.triggers = (
+            search_index.SQLITE_TRIGGERS | anonymity.SQLITE_TRIGGERS | generation.SQLITE_TRIGGERS
+        )
         self.changed = generation.SQLITE_INCREMENT
 
     def empty(self) -> None:

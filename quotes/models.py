@@ -498,6 +498,13 @@ class Statement(Versioned):
     said_on_precision = models.CharField(
         "date precision", max_length=10, choices=Precision.choices, default=Precision.UNKNOWN
     )
+    anonymous = models.BooleanField(
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="Whether the speaker is an anonymous source (kept by the database: "
+        "quotes/anonymity.py).",
+    )
     first_reported_on = models.DateField(
         null=True,
         blank=True,
@@ -605,6 +612,20 @@ class Statement(Versioned):
                 F("first_reported_on").desc(nulls_last=True),
                 F("id").desc(),
                 name="quotes_stmt_reported_recent",
+            ),
+            # Paraphrases of anonymous sources and the like: counted off one range, and
+            # paged newest first (NULLS LAST on PostgreSQL; SQLite refuses it in an index).
+            models.Index(
+                F("kind"),
+                F("anonymous"),
+                F("status"),
+                F("said_on").desc(nulls_last=True),
+                F("id").desc(),
+                name="quotes_stmt_kind_anon_recent",
+            ),
+            models.Index(
+                fields=["kind", "anonymous", "status", "said_on", "id"],
+                name="quotes_stmt_kind_anon",
             ),
             # A speaker's first reported statement (SpeakerQuerySet.with_first_source).
             models.Index(

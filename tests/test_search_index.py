@@ -6,7 +6,7 @@ import re
 import pytest
 from django.db import connection
 
-from quotes import generation, search_index
+from quotes import anonymity, generation, search_index
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,9 @@ def signature(declaration: str) -> str:
 def test_the_database_holds_the_defined_triggers_and_functions() -> None:
     if connection.vendor == "sqlite":
         held = sqlite_triggers()
-        defined = search_index.SQLITE_TRIGGERS | generation.SQLITE_TRIGGERS
+        defined = (
+            search_index.SQLITE_TRIGGERS | anonymity.SQLITE_TRIGGERS | generation.SQLITE_TRIGGERS
+        )
         for name, definition in defined.items():
             assert held[name] == normalized(f"CREATE TRIGGER {name} {definition}"), name
         return
@@ -56,3 +58,4 @@ def test_the_database_holds_the_defined_triggers_and_functions() -> None:
     for declaration, (_, body) in defined.items():
         assert functions[signature(declaration)] == normalized(body), declaration
     assert set(generation.POSTGRESQL_TRIGGERS) <= postgresql_triggers()
+    assert set(anonymity.POSTGRESQL_TRIGGERS) <= postgresql_triggers()
