@@ -243,7 +243,9 @@ class StatementFilter(FilterSet):
     def filter_anonymous(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         # The statement's own copy of its speaker's flag (quotes/anonymity.py): one index
         # range with the kind, where a semi-join probed every anonymous speaker.
-        return queryset.filter(anonymous=value)
+        # `IN (true)`, not `anonymous = true`, which Django writes as the bare column:
+        # SQLite then cannot use the column of the index.
+        return queryset.filter(anonymous__in=[value])
 
     def filter_topic(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         # Ids as constants, as for speakers: a topic may tag a seventh of the archive.
