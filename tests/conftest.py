@@ -61,3 +61,13 @@ def changes_counted_at_once(db) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET CONSTRAINTS {generation.COMMIT_TRIGGER} IMMEDIATE")
+
+
+@pytest.fixture(autouse=True)
+def _changes_counted_in_every_database_test(request) -> None:
+    # Every public read is served from the page cache, which a change replaces only once
+    # it is counted: in a test that never commits, count changes as they are made.
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker and (marker.kwargs.get("transaction") or "transaction" in marker.args)
+    if (marker or "db" in request.fixturenames) and not transactional:
+        request.getfixturevalue("changes_counted_at_once")

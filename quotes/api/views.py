@@ -150,10 +150,13 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.accepted_renderer.format in EXPORT_FORMATS:
-            statements = self.filter_queryset(self.get_queryset())
-            context = self.get_serializer_context()
-            return export_response(request.accepted_renderer.format, statements, context)
+            return self.cached(request, self.export)
         return self.cached(request, self.list_page)
+
+    def export(self) -> HttpResponseBase:
+        statements = self.filter_queryset(self.get_queryset())
+        context = self.get_serializer_context()
+        return export_response(self.request.accepted_renderer.format, statements, context)
 
     def list_page(self) -> Response:
         request = self.request
@@ -263,9 +266,13 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
     @action(detail=True, pagination_class=None)
     def history(self, request: Request, pk: str) -> Response:
         """Every recorded change to the statement: who, when, what changed, why."""
-        statement = self.get_object()
-        history = reads.statement_history(statement, request.user)
-        return Response(serializers.RevisionSerializer(history, many=True).data)
+
+        def build() -> Response:
+            statement = self.get_object()
+            history = reads.statement_history(statement, request.user)
+            return Response(serializers.RevisionSerializer(history, many=True).data)
+
+        return self.cached(request, build)
 
     @extend_schema(
         responses={200: serializers.FacetsSerializer, **READ_ERRORS},
@@ -301,7 +308,7 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
     serializers.SpeakerDetailSerializer,
     serializers.SpeakerWriteSerializer,
 )
-class SpeakerViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
+class SpeakerViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     """Named people and anonymous sources, with the statements credited to them."""
 
     serializer_class = serializers.SpeakerSerializer
@@ -356,7 +363,7 @@ class SpeakerStatementViewSet(StatementViewSet):
 
 
 @documented(serializers.OrganizationSerializer, write=serializers.OrganizationWriteSerializer)
-class OrganizationViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
+class OrganizationViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     """Governments, agencies, missions, NGOs, outlets and campaigns, with their hierarchy."""
 
     serializer_class = serializers.OrganizationSerializer
@@ -370,7 +377,7 @@ class OrganizationViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet)
 
 
 @documented(serializers.OutletSerializer)
-class OutletViewSet(FormatMixin, viewsets.ReadOnlyModelViewSet):
+class OutletViewSet(FormatMixin, PageCacheMixin, viewsets.ReadOnlyModelViewSet):
     """News outlets, with how many sources of each the database holds."""
 
     serializer_class = serializers.OutletSerializer
@@ -385,7 +392,7 @@ class OutletViewSet(FormatMixin, viewsets.ReadOnlyModelViewSet):
     serializers.SourceDetailSerializer,
     serializers.SourceWriteSerializer,
 )
-class SourceViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
+class SourceViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     """Articles statements were printed in."""
 
     serializer_class = serializers.SourceSerializer
@@ -403,7 +410,7 @@ class SourceViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
 
 
 @documented(serializers.TopicSerializer, write=serializers.TopicWriteSerializer)
-class TopicViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
+class TopicViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     """The controlled vocabulary of topics, with how many visible statements each has."""
 
     serializer_class = serializers.TopicSerializer
@@ -423,7 +430,7 @@ class TopicViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
 
 
 @documented(serializers.AffiliationDetailSerializer, write=serializers.AffiliationWriteSerializer)
-class AffiliationViewSet(FormatMixin, CuratedWriteMixin, viewsets.ModelViewSet):
+class AffiliationViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.ModelViewSet):
     """Roles speakers held in organizations, with optional start and end dates."""
 
     serializer_class = serializers.AffiliationDetailSerializer

@@ -62,7 +62,8 @@ def shared_cache(settings) -> None:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "quotes_cache",
-        }
+        },
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "a"},
     }
     call_command("createcachetable", verbosity=0)
     caches["default"].clear()

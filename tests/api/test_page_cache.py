@@ -286,3 +286,131 @@ def test_pages_too_large_to_keep_are_rendered_each_time(client: Client, monkeypa
         response = client.get(URL)
         assert response.status_code == 200
         assert HEADER not in response
+
+
+@pytest.fixture
+def published() -> dict[str, object]:
+    """One of everything the public reads, with a way to change what each page shows."""
+    statement = VerifiedStatementFactory(text="The first wording.")
+    appearance = AppearanceFactory(statement=statement)
+    statement.topics.add(TopicFactory(slug="mines", name="Mines"))
+    affiliation = AffiliationFactory(speaker=statement.speaker)
+    return {"statement": statement, "appearance": appearance, "affiliation": affiliation}
+
+
+PAGES = {
+    "statement detail": (lambda d: f"{URL}{d['statement'].pk}/", "text"),
+    "statement history": (lambda d: f"{URL}{d['statement'].pk}/history/", "text"),
+    "speaker list": (lambda d: "/api/v1/speakers/", "speaker"),
+    "speaker detail": (lambda d: f"/api/v1/speakers/{d['statement'].speaker.slug}/", "speaker"),
+    "speaker statements": (
+        lambda d: f"/api/v1/speakers/{d['statement'].speaker.slug}/statements/",
+        "text",
+    ),
+    "organization list": (lambda d: "/api/v1/organizations/", "organization"),
+    "organization detail": (
+        lambda d: f"/api/v1/organizations/{d['appearance'].source.outlet.slug}/",
+        "organization",
+    ),
+    "outlet list": (lambda d: "/api/v1/outlets/", "organization"),
+    "outlet detail": (
+        lambda d: f"/api/v1/outlets/{d['appearance'].source.outlet.slug}/",
+        "organization",
+    ),
+    "source list": (lambda d: "/api/v1/sources/", "source"),
+    "source detail": (lambda d: f"/api/v1/sources/{d['appearance'].source_id}/", "source"),
+    "topic list": (lambda d: "/api/v1/topics/", "topic"),
+    "topic detail": (lambda d: "/api/v1/topics/mines/", "topic"),
+    "affiliation list": (lambda d: "/api/v1/affiliations/", "affiliation"),
+    "CSV export": (lambda d: f"{URL}?format=csv", "text"),
+    "NDJSON export": (lambda d: f"{URL}?format=ndjson", "text"),
+}
+CHANGES = {
+    "text": lambda d: (
+        d["statement"]
+        .__class__.objects.filter(pk=d["statement"].pk)
+        .update(text="A second wording, verified later.")
+    ),
+    "speaker": lambda d: (
+        d["statement"]
+        .speaker.__class__.objects.filter(pk=d["statement"].speaker_id)
+        .update(name="A Renamed Speaker")
+    ),
+    "organization": lambda d: (
+        d["appearance"]
+        .source.outlet.__class__.objects.filter(pk=d["appearance"].source.outlet_id)
+        .update(name="A Renamed Outlet")
+    ),
+    "source": lambda d: (
+        d["appearance"]
+        .source.__class__.objects.filter(pk=d["appearance"].source_id)
+        .update(title="A Renamed Source")
+    ),
+    "topic": lambda d: TopicFactory._meta.model.objects.filter(slug="mines").update(
+        name="A Renamed Topic"
+    ),
+    "affiliation": lambda d: (
+        d["affiliation"]
+        .__class__.objects.filter(pk=d["affiliation"].pk)
+        .update(title="A Renamed Title")
+    ),
+}
+SHOWN = {
+    "text": "A second wording",
+    "speaker": "A Renamed Speaker",
+    "organization": "A Renamed Outlet",
+    "source": "A Renamed Source",
+    "topic": "A Renamed Topic",
+    "affiliation": "A Renamed Title",
+}
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_public_read_is_cached_until_what_it_shows_changes(
+    client: Client, published: dict, page: str
+) -> None:
+    url, shows = PAGES[page][0](published), PAGES[page][1]
+    if page == "statement history":  # the public history shows published versions
+        statement_update(
+            statement=published["statement"],
+            expected_version=None,
+            fields={"setting": "press briefing"},
+            by=published["statement"].verified_by,
+        )
+    first = client.get(url)
+    assert first.status_code == 200
+    body(first)  # an export is kept once it has been sent in full
+    second = client.get(url)
+    assert second[HEADER] == "hit"
+    CHANGES[shows](published)
+    if page == "statement history":
+        statement_update(
+            statement=published["statement"],
+            expected_version=None,
+            fields={"text": "A second wording, verified later."},
+            by=published["statement"].verified_by,
+        )
+    third = client.get(url)
+    assert third.get(HEADER) != "hit"
+    assert SHOWN[shows].encode() in body(third)
+
+
+def test_a_cached_detail_keeps_its_etag_and_answers_if_none_match(
+    client: Client, published: dict
+) -> None:
+    url = f"{URL}{published['statement'].pk}/"
+    etag = client.get(url)["ETag"]
+    assert client.get(url)["ETag"] == etag
+    not_modified = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert (not_modified.status_code, not_modified[HEADER]) == (304, "hit")
+
+
+def test_an_export_larger_than_a_page_is_streamed_and_not_kept(client: Client, monkeypatch) -> None:
+    monkeypatch.setattr(pagecache, "MAX_PAGE_BYTES", 100)
+    VerifiedStatementFactory.create_batch(3)
+    assert body(client.get(f"{URL}?format=ndjson")).count(b"\n") == 3
+    assert client.get(f"{URL}?format=ndjson").get(HEADER) != "hit"
