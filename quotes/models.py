@@ -765,3 +765,8 @@ def word_differences(canonical: str, printed: str) -> list[dict[str, str]]:
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
         if tag != "equal"
     ]
+
+
+# Article intake and the review queue keep their models beside their code (quotes/intake/);
+# imported here so that they belong to this app.
+from quotes.intake.models import Candidate, CandidateStatus, SourceImport  # noqa: E402, F401
