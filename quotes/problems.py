@@ -26,6 +26,7 @@ TITLES = {
     409: "Conflict",
     412: "Precondition failed",
     415: "Unsupported media type",
+    422: "Unprocessable content",
     428: "Precondition required",
     429: "Too many requests",
     500: "Server error",

@@ -41,12 +41,12 @@ class ArticleServer:
 
             def do_GET(self) -> None:
                 server.requests.append((self.path, dict(self.headers)))
-                page = server.pages.get(self.path, Page(b"no such page", 404))
+                page = server.pages.get(self.path.split("?")[0], Page(b"no such page", 404))
                 time.sleep(page.delay)
                 self.send_response(page.status)
                 for name, value in page.headers.items():
                     self.send_header(name, value)
-                if not callable(page.body):
+                if not callable(page.body) and "Content-Length" not in page.headers:
                     self.send_header("Content-Length", str(len(page.body)))
                 self.send_header("Connection", "close")
                 self.end_headers()
