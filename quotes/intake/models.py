@@ -202,6 +202,14 @@ class Candidate(Versioned):
     def is_open(self) -> bool:
         return self.status == CandidateStatus.OPEN
 
+    @property
+    def said_on_display(self) -> str:
+        """The date said, as precisely as proposed: "20 Nov 2024", "Nov 2024", "2024"."""
+        if self.said_on is None:
+            return "unknown"
+        formats = {DatePrecision.MONTH: "%b %Y", DatePrecision.YEAR: "%Y"}
+        return self.said_on.strftime(formats.get(self.said_on_precision, "%-d %b %Y"))
+
     def wording_in_source(self, source_text: str) -> bool:
         """Whether the source's text still holds this wording where it was proposed."""
         return source_text[self.start : self.end] == self.text

@@ -253,6 +253,20 @@ class VersionStats:
     def share(self, count: int) -> str:
         return f"{100 * count / self.reviewed:.0f} %" if self.reviewed else "–"
 
+    # Shown ready-made in the admin and by `extraction_stats`.
+    unchanged_share = property(lambda self: self.share(self.unchanged))
+    edited_share = property(lambda self: self.share(self.edited))
+    merged_share = property(lambda self: self.share(self.merged))
+    rejected_share = property(lambda self: self.share(self.rejected))
+
+    @property
+    def fields_edited(self) -> list[tuple[str, int]]:
+        return self.edited_fields.most_common()
+
+    @property
+    def precision_shown(self) -> str:
+        return f"{self.precision:.2f}" if self.precision is not None else "–"
+
 
 def extraction_stats() -> list[VersionStats]:
     """Per extractor version: candidates proposed, open, accepted unchanged, edited (and
