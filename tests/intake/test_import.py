@@ -172,3 +172,35 @@ def test_reviewing_candidates_leaves_the_public_page_cache_alone(
     before = generation.data_generation(connection.alias)
     services.candidate_reject(candidate=outcome.source.candidates.first(), reason="No", by=curator)
     assert generation.data_generation(connection.alias) == before
+
+
+def test_a_remark_another_outlet_reworded_is_matched_to_its_statement() -> None:
+    known = StatementFactory(
+        text="They have a need for things that can help slow down that effort on the part of the Russians"
+    )
+    StatementFactory(text="The Russians have a need for many things in the winter")
+    outcome = imported(
+        "Austin in Laos\n\n“They have a need for things that can help that effort on the part "
+        "of the Russians,” Austin told reporters.\n"
+    )
+    (candidate,) = outcome.source.candidates.all()
+    assert candidate.matches_statement == known
+    assert candidate.match_similarity > 0.9
+
+
+def test_the_similarity_bound_never_skips_a_match() -> None:
+    from collections import Counter
+
+    from quotes.extraction.resolve import MIN_SIMILARITY, similarity, words
+
+    pairs = [
+        (
+            "help slow down that effort on the part of the Russians",
+            "help that effort on the part of Russia",
+        ),
+        ("a b c d e", "a b c d e f g h i j k l"),
+        ("the mines would arrive soon", "soon the mines would arrive"),
+    ]
+    for a, b in pairs:
+        if similarity(a, b) >= MIN_SIMILARITY:
+            assert proposals.may_be_similar(Counter(words(a)), Counter(words(b)))
