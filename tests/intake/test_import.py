@@ -175,9 +175,8 @@ def test_reviewing_candidates_leaves_the_public_page_cache_alone(
 
 
 def test_a_remark_another_outlet_reworded_is_matched_to_its_statement() -> None:
-    known = StatementFactory(
-        text="They have a need for things that can help slow down that effort on the part of the Russians"
-    )
+    said = "They have a need for things that can help slow down that effort on the part of the"
+    known = StatementFactory(text=f"{said} Russians")
     StatementFactory(text="The Russians have a need for many things in the winter")
     outcome = imported(
         "Austin in Laos\n\n“They have a need for things that can help that effort on the part "
