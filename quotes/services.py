@@ -558,12 +558,14 @@ def source_import(
     by: AbstractBaseUser | None,
     outlet: Organization | None = None,
     extracted: list | None = None,
+    matched: bool = False,
 ) -> ImportOutcome:
     """Import an article: a new source (metadata kept, outlet matched or proposed) with
     the extractor's candidates; or, for the same URL or text, the existing source, with
     only candidates never proposed before. Extraction and statement matching read before
     the write, which is one transaction. `extracted` (the extractor's output for
-    `article.text`) lets a batch extract in other processes."""
+    `article.text`, `matched` to existing statements already or not) lets a batch
+    extract and match in other processes."""
     from .intake import proposals, review
 
     if (existing := review.duplicate_of(article)) is not None:
@@ -576,7 +578,7 @@ def source_import(
     source = _source_for(article, finding)
     if extracted is None:
         extracted = proposals.extracted(article.text, article.published_on)
-    rows = proposals.new_candidates(article.text, extracted, known=set())
+    rows = proposals.new_candidates(article.text, extracted, known=set(), match=not matched)
     try:
         with transaction.atomic():
             return _import_new(source, rows, article, finding, by)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 
 from . import inputs, review
 from .articles import Article, ArticleError
@@ -126,13 +127,17 @@ class Extractors:
 
     def __init__(self, processes: int) -> None:
         self.pool: Pool | None = None
+        # Workers match candidates on their own connections, which cannot see rows of a
+        # transaction this process has open (a test's): then this process matches.
+        self.matching = processes > 0 and not connection.in_atomic_block
         if processes > 0:
             from .proposals import gazetteer
             from .workers import start
 
             context = multiprocessing.get_context("spawn")
             model = settings.EXTRACTION_SPACY_MODEL
-            self.pool = context.Pool(processes, initializer=start, initargs=(model, gazetteer()))
+            initargs = (model, gazetteer(), self.matching)
+            self.pool = context.Pool(processes, initializer=start, initargs=initargs)
 
     def submit(self, chunk: list[Item]) -> AsyncResult | None:
         """Start extracting the chunk's articles that need it."""

@@ -10,6 +10,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import Count, Max, Sum
@@ -49,7 +50,7 @@ __all__ = ["EXTRACTOR_VERSION"]
 # wording is nearly the same (the extractor's own threshold, 0.6, is for proposing).
 REPEATED_SINCE = 0.85
 # Statements sharing two rare words with a candidate that are compared with it, at most.
-SEARCHED = 100
+SEARCHED = 60
 
 OPENING = OPENING_GLYPHS + '"'
 CLOSING = CLOSING_GLYPHS + '"'
@@ -58,6 +59,7 @@ _THAT = re.compile(r"that\s+", re.I)  # matched at the span's start
 # Attribution printed around the wording, kept when speaker and cue are this close.
 ATTRIBUTION_REACH = 200
 _gazetteer_cache: dict[str, tuple[tuple, Gazetteer]] = {}
+_outlet_cache: dict[str, tuple[tuple, OutletIndex]] = {}
 
 
 def gazetteer(using: str = "default") -> Gazetteer:
@@ -93,10 +95,18 @@ def find_outlet(article: Article, using: str = "default") -> OutletFinding | Non
 
 
 def outlet_index(using: str = "default") -> OutletIndex:
+    """The known news outlets, rebuilt only when they changed (as the gazetteer)."""
     outlets = Organization.objects.using(using).filter(kind=OrganizationKind.NEWS_OUTLET)
-    return OutletIndex(
-        [KnownOutlet(o.pk, o.name, tuple(o.aliases or ())) for o in outlets.only("name", "aliases")]
-    )
+    key = tuple(outlets.aggregate(n=Count("id"), last=Max("id"), v=Sum("version")).values())
+    cached = _outlet_cache.get(using)
+    if cached is None or cached[0] != key:
+        known = [
+            KnownOutlet(o.pk, o.name, tuple(o.aliases or ()))
+            for o in outlets.only("name", "aliases")
+        ]
+        cached = (key, OutletIndex(known))
+        _outlet_cache[using] = cached
+    return cached[1]
 
 
 def extracted(
@@ -178,11 +188,15 @@ def is_known(span: tuple[int, int], known: set[tuple[int, int]]) -> bool:
 
 
 def new_candidates(
-    text: str, found: list[Extracted], known: set[tuple[int, int]], using: str = "default"
+    text: str,
+    found: list[Extracted],
+    known: set[tuple[int, int]],
+    using: str = "default",
+    match: bool = True,
 ) -> list[Candidate]:
     """The rows (without their source yet) for the extractor's candidates in `text` that
     are not known, each matched to the existing statement it repeats (one indexed
-    search each)."""
+    search each) unless `match` is off (matched already, by a batch's workers)."""
     fresh, seen = [], set()
     for item in found:
         span = wording_span(text, item.start, item.end, item.kind)
@@ -194,7 +208,7 @@ def new_candidates(
         item.speaker.speaker_id for _, item in fresh if item.speaker and item.speaker.speaker_id
     ]
     held = roles(speakers, using)
-    for _, item in fresh:
+    for _, item in fresh if match else ():
         item.matches_statement = repeated_statement(item, using)
     return [candidate_row(text, item, span, held) for span, item in fresh]
 
@@ -212,8 +226,8 @@ def repeated_statement(item: Extracted, using: str = "default") -> StatementMatc
     query = " or ".join(f"{a} {b}" for a, b in itertools.combinations(searched, 2))
     found = search_statements(Statement.objects.using(using), query)
     recent = found.order_by("-id").values_list("id", "text")[:SEARCHED]
-    wanted = set(searched)
-    ranked = sorted(recent, key=lambda row: (-len(wanted & set(words(row[1]))), -row[0]))
+    # How many of the words a text holds, by substring: a shortlist's order, not a score.
+    ranked = sorted(recent, key=lambda row: (-sum(w in row[1].lower() for w in searched), -row[0]))
     shortlist = dict(ranked[:SHORTLIST])
     printed = Appearance.objects.using(using).filter(statement_id__in=shortlist)
     options = [(text, pk, None) for pk, text in shortlist.items()] + [
@@ -222,15 +236,21 @@ def repeated_statement(item: Extracted, using: str = "default") -> StatementMatc
             "id", "statement_id", "quoted_text"
         )
     ]
-    mine = Counter(words(wording))
+    mine = word_counts(wording)
     best: StatementMatch | None = None
     for known, statement_id, appearance_id in options:
-        if not may_be_similar(mine, Counter(words(known))):
+        if not may_be_similar(mine, word_counts(known)):
             continue
         score = similarity(wording, known)
         if score >= MIN_SIMILARITY and (best is None or score > best.similarity):
             best = StatementMatch(statement_id, score, appearance_id)
     return best
+
+
+@lru_cache(maxsize=20_000)
+def word_counts(text: str) -> Counter:
+    """The words of a wording, counted (the same statements come up for many candidates)."""
+    return Counter(words(text))
 
 
 def may_be_similar(a: Counter, b: Counter) -> bool:

@@ -48,6 +48,7 @@ class Command(BaseCommand):
         items = list(batch.items(paths))
         summary, started = batch.Summary(), time.monotonic()
         workers = self._workers(processes if len(items) > 1 else 0)
+        self.matched = workers.matching
         finished = False
         try:
             self._run(items, workers, by, summary)
@@ -113,7 +114,9 @@ class Command(BaseCommand):
             summary.duplicates += 1
             return
         try:
-            outcome = services.source_import(article=item.article, by=by, extracted=item.extracted)
+            outcome = services.source_import(
+                article=item.article, by=by, extracted=item.extracted, matched=self.matched
+            )
         except ValidationError as error:
             summary.failed.append((item.label, "; ".join(error.messages)))
             return
