@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -466,7 +467,12 @@ def speed_batch(count: int, processes: int) -> dict[str, float]:
             "--processes",
             str(processes),
         ]
+        before_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
         seconds, done = timed(lambda: subprocess.run(command, capture_output=True, text=True))
+        after_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # The command's and its workers' processor time (not PostgreSQL's): what the rate
+    # would be on two cores of its own, where the machine is shared.
+    cpu = (after_cpu.ru_utime + after_cpu.ru_stime) - (before_cpu.ru_utime + before_cpu.ru_stime)
     if done.returncode != 0:
         sys.exit(f"import_articles failed:\n{done.stdout}\n{done.stderr[-3000:]}")
     created = list(Source.objects.filter(pk__gt=before).values_list("pk", flat=True))
@@ -476,6 +482,7 @@ def speed_batch(count: int, processes: int) -> dict[str, float]:
         "per_second": count / seconds,
         "words": words / count,
         "summary": done.stdout.strip().splitlines()[-1],
+        "cpu_per_article": cpu / count,
         "sources": created,
     }
 
@@ -523,7 +530,9 @@ def speed(args: argparse.Namespace) -> None:
             print(
                 f"import_articles on {run['articles']:,} articles (~{run['words']:.0f} words, "
                 f"{args.processes} processes): {run['seconds']:.1f} s, "
-                f"{run['per_second']:.2f} articles/s (target ≥ 5)\n  {run['summary']}"
+                f"{run['per_second']:.2f} articles/s (target ≥ 5); "
+                f"{run['cpu_per_article']:.2f} processor-seconds an article (Python processes)"
+                f"\n  {run['summary']}"
             )
     finally:
         server.stop()
