@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from . import services
+from .admin_history import HistoryAdminMixin
 from .intake import review
 from .intake.articles import ArticleError
 from .intake.forms import CandidateEditForm, ImportForm, MergeForm
@@ -30,8 +31,9 @@ IMPORT_PERMS = ["quotes.add_source", "quotes.add_candidate"]
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
-    """Candidates are reviewed in the queue's pages, not edited as rows."""
+class CandidateAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    """Candidates are reviewed in the queue's pages, not edited as rows; each one's
+    History page lists its reviews (who, when, why, what changed)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # candidates come from imports

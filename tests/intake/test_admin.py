@@ -116,6 +116,10 @@ def test_accept_and_reject_from_the_review_page(curator_client, source) -> None:
     )
     assert "already accepted by casey" in again.content.decode()
     assert Statement.objects.count() == 1
+    history = curator_client.get(
+        f"/admin/quotes/candidate/{paraphrase.pk}/history/"
+    ).content.decode()
+    assert "Vague" in history
 
 
 def test_edit_then_accept_with_a_new_speaker(curator_client, source) -> None:
