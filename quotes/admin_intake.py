@@ -283,7 +283,8 @@ def _page_number(request: HttpRequest) -> int:
 
 def _review_url(source_id: int, candidate_id: int | None = None) -> str:
     url = reverse("admin:quotes_candidate_review", args=[source_id])
-    return f"{url}#candidate-{candidate_id}" if candidate_id else url
+    # Not an element's id: the page's script scrolls to the candidate, the browser does not.
+    return f"{url}#at-{candidate_id}" if candidate_id else url
 
 
 def _said(candidate: Candidate) -> str:

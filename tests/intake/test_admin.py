@@ -100,7 +100,7 @@ def test_accept_and_reject_from_the_review_page(curator_client, source) -> None:
     accepted = curator_client.post(
         f"/admin/quotes/candidate/{quote.pk}/decide/", {"decision": "accept"}
     )
-    assert accepted["Location"] == f"{review_url(source)}#candidate-{quote.pk}"
+    assert accepted["Location"] == f"{review_url(source)}#at-{quote.pk}"
     assert Statement.objects.get().status == "draft"
     curator_client.post(
         f"/admin/quotes/candidate/{paraphrase.pk}/decide/", {"decision": "reject", "reason": ""}
