@@ -33,6 +33,8 @@ def test_seed_articles_imported_and_accepted_unchanged_are_compared_with_the_fix
     produced = bench.import_and_accept(form, serve, curator)
 
     assert len(produced) == Source.objects.count() == 4
+    tags = {"<TITLE>" in text for text in Source.objects.values_list("text", flat=True)}
+    assert tags == ({True, False} if form == "text" else {False})  # HTML: the text extracted
     assert not Candidate.objects.filter(status="open").exclude(speaker_name="").exists()
     assert set(Statement.objects.values_list("status", flat=True)) == {"draft"}
     assert all(appearance.wording_in_source() for appearance in Appearance.objects.all())
