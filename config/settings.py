@@ -286,6 +286,8 @@ SPECTACULAR_SETTINGS = {
         "StatementKindEnum": "quotes.models.StatementKind",
         "OrganizationKindEnum": "quotes.models.OrganizationKind",
         "SourceKindEnum": "quotes.models.SourceKind",
+        "CandidateStatusEnum": "quotes.intake.models.CandidateStatus",
+        "StatusEnum": "quotes.models.ReviewStatus",
     },
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "POSTPROCESSING_HOOKS": [
@@ -391,3 +393,13 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "quotes.clients.client_address"  # recorded, by TRUSTED_PROXIES
 AXES_LOCKOUT_CALLABLE = "quotes.lockout.lockout_response"  # the login page, 403
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # failures and lockouts, not chatter
+
+# Article intake (README, "Importing articles and reviewing candidates"). URLs are fetched
+# from public addresses only unless INTAKE_ALLOW_PRIVATE_URLS (tests, an intranet's own
+# news site): private, loopback and link-local addresses are refused at every redirect.
+INTAKE_ALLOW_PRIVATE_URLS = env_bool("INTAKE_ALLOW_PRIVATE_URLS", default=False)
+INTAKE_FETCH_TIMEOUT = env_int("INTAKE_FETCH_TIMEOUT", 15)
+INTAKE_MAX_ARTICLE_BYTES = env_int("INTAKE_MAX_ARTICLE_BYTES", 5 * 1024 * 1024)
+INTAKE_MAX_REDIRECTS = 5
+# "Accept the confident ones" in the review queue accepts candidates at least this sure.
+INTAKE_HIGH_CONFIDENCE = 0.85

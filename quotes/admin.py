@@ -331,3 +331,7 @@ class TopicAdmin(HistoryAdminMixin, admin.ModelAdmin):
     @admin.display(description="statements", ordering="statement_count")
     def statement_count(self, topic: Topic) -> int:
         return topic.statement_count
+
+
+# The review queue of article intake (candidates) has its own module.
+from . import admin_intake  # noqa: E402, F401

@@ -866,3 +866,8 @@ class SearchVariant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.compound} = {self.modifier} {self.head}"
+
+
+# Article intake and the review queue keep their models beside their code (quotes/intake/);
+# imported here so that they belong to this app.
+from quotes.intake.models import Candidate, CandidateStatus, SourceImport  # noqa: E402, F401

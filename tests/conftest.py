@@ -1,3 +1,5 @@
+import ipaddress
+
 import pytest
 from django.core.cache import cache, caches
 from django.db import connection
@@ -29,6 +31,23 @@ def process_local_cache(settings) -> None:
     # again with other data.
     search._lexicons.clear()
     correction._lexicons.clear()
+
+
+@pytest.fixture(autouse=True)
+def no_dns(monkeypatch) -> None:
+    """Tests never ask DNS (nor leave the machine): a URL's host resolves only when it is
+    an IP address or localhost; any other name is unknown."""
+    from quotes.intake import fetch
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host == "localhost":
+            return ["127.0.0.1"]
+        try:
+            return [str(ipaddress.ip_address(host))]
+        except ValueError:
+            raise fetch.FetchError(f"Unknown host {host!r}: the URL cannot be reached.") from None
+
+    monkeypatch.setattr(fetch, "resolve", resolve)
 
 
 @pytest.fixture

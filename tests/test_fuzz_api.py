@@ -18,20 +18,24 @@ from schemathesis.core.failures import FailureGroup
 
 from config.wsgi import application
 from quotes import services
+from quotes.intake import articles
+from quotes.models import Source
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 # Valid as far as a schema can say, yet rightly refused: a cursor is opaque (only the
 # server's own next/previous links are real ones), relevance ordering needs `q` (one
 # parameter's validity depending on another's), and a write names rows that must exist,
 # a version that must be current (412), wordings that must be at their offsets, slugs
-# and URLs that must be unused. Every other refusal of schema-valid input fails the run.
+# and URLs that must be unused, an article to import that must be readable (a URL that
+# answers with an article, text with words: a 422). Every other refusal of schema-valid
+# input fails the run.
 DATA_DEPENDENT = {"cursor", "ordering"}
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def refused_for_data_only(case, response) -> bool:
     if case.method.upper() in WRITES:
-        return response.status_code in (400, 412)
+        return response.status_code in (400, 412, 422)
     if response.status_code != 400:
         return False
     errors = response.json().get("errors", {})
@@ -74,6 +78,12 @@ def summary(failure: BaseException) -> str:
 def test_api_conforms_to_its_schema(curator, settings) -> None:
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
     call_command("loaddata", "seed", verbosity=0)
+    # Candidates to review: the seed's first article, imported again, proposes what its
+    # curators did not record.
+    first = Source.objects.order_by("pk").first()
+    services.source_import(
+        article=articles.from_text(first.text).with_given(url=first.url), by=None
+    )
     headers = {"Authorization": f"Token {services.token_issue(user=curator)}"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
     failures = []

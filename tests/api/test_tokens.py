@@ -87,5 +87,6 @@ def test_plain_text_tokens_issued_before_keep_working_as_digests() -> None:
 
     assert "authtoken_token" not in connection.introspection.table_names()
     assert writes_with(plain).status_code == 201
+    # Applied (later migrations too: a plan to 0014 alone would unapply those).
     applied = MigrationExecutor(connection).loader.applied_migrations
     assert ("quotes", "0014_hashed_api_tokens") in applied
