@@ -5,6 +5,7 @@ parameter (a 400 from the API, the form re-rendered with the message on the site
 unknown slugs simply match nothing.
 """
 
+import copy
 import datetime
 from typing import Any
 
@@ -93,11 +94,28 @@ class FilterSet(filters.FilterSet):
     get_form_class back.
     """
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.base_filters = ShallowCopied(cls.base_filters)
+
     def get_form_class(self) -> type[forms.Form]:
         cls = type(self)
         if "_form_class" not in cls.__dict__:
-            cls._form_class = super().get_form_class()
+            form_class = super().get_form_class()
+            form_class.base_fields = ShallowCopied(form_class.base_fields)
+            cls._form_class = form_class
         return cls._form_class
+
+
+class ShallowCopied(dict):
+    """Filters or form fields that a FilterSet or form copies for each request with
+    copy.deepcopy (2.5 ms of a 10 ms list request, django-filter's and Django's habit):
+    copied one level deep instead. Nothing here changes a filter or a field once built;
+    each copy still carries its own per-request state (the filter's model and parent,
+    the bound field's form)."""
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return {name: copy.copy(item) for name, item in self.items()}
 
 
 class StatementFilterForm(forms.Form):
