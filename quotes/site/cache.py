@@ -1,0 +1,68 @@
+"""The API's page cache (quotes/api/pagecache.py) for the site's HTML pages.
+
+Same store (the `pages` cache) and the same key: the database's data generation, so a
+page is never served after the data it shows has changed. Only anonymous GETs that
+answered 200 are kept: curators see drafts, and error pages are cheap.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from hashlib import sha256
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import router
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+
+from quotes.api.pagecache import HEADER
+from quotes.generation import data_generation
+from quotes.models import Statement
+
+View = Callable[..., HttpResponseBase]
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and request.user.is_anonymous
+        and "no-cache" not in request.headers.get("Cache-Control", "")
+    )
+
+
+def _key(request: HttpRequest, generation: int) -> str:
+    # An htmx request for the same URL gets a fragment, not the page.
+    fragment = request.headers.get("HX-Target", "") if request.headers.get("HX-Request") else ""
+    page = f"site\n{generation}\n{fragment}\n{request.build_absolute_uri()}"
+    return "page:" + sha256(page.encode()).hexdigest()
+
+
+def cached(view: View) -> View:
+    """`view`'s page from the cache while the data is unchanged, else rendered (and kept)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        generation = data_generation(router.db_for_read(Statement))
+        if generation is None:
+            return view(request, *args, **kwargs)
+        pages, key = caches["pages"], _key(request, generation)
+        if (hit := pages.get(key)) is not None:
+            content_type, content = hit
+            response = HttpResponse(content, content_type=content_type)
+            response[HEADER] = "hit"
+            response["Vary"] = "HX-Request, HX-Target"
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            if hasattr(response, "render"):
+                response.render()
+            pages.set(
+                key, (response["Content-Type"], response.content), settings.PAGE_CACHE_SECONDS
+            )
+            response[HEADER] = "miss"
+        return response
+
+    return wrapper

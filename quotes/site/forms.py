@@ -1,0 +1,96 @@
+"""The search form's fields and choices: one field per StatementFilter parameter, named
+as the API names it, so the form's GET is the API's query string."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import QueryDict
+
+from quotes import reads
+from quotes.models import Organization, Statement
+
+# The id of each field's input, for labels and the error summary's links (the browser
+# tests rely on q and speaker-filter).
+FIELD_IDS = {"q": "q", "speaker": "speaker-filter", "speaker_name": "speaker-filter"}
+ORDERINGS = [("relevance", "Relevance"), ("-said_on", "Newest first"), ("said_on", "Oldest first")]
+ANONYMITY = [("", "Named or anonymous"), ("false", "Named speakers"), ("true", "Anonymous sources")]
+
+
+def field_id(name: str) -> str:
+    return FIELD_IDS.get(name, f"f-{name.replace('_', '')}")
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+    selected: bool
+
+
+def choices(options: list[tuple[str, str]], chosen: str) -> list[Choice]:
+    return [Choice(value, label, value == chosen) for value, label in options]
+
+
+def organization_tree(organizations: list[Organization]) -> list[tuple[Organization, int]]:
+    """Every organization under its parent, with its depth: the tree in reading order."""
+    children: dict[int | None, list[Organization]] = {}
+    for organization in organizations:
+        children.setdefault(organization.parent_id, []).append(organization)
+    known = {o.pk for o in organizations}
+    roots = [o for o in organizations if o.parent_id is None or o.parent_id not in known]
+    ordered: list[tuple[Organization, int]] = []
+    seen: set[int] = set()
+
+    def walk(node: Organization, depth: int) -> None:
+        if node.pk in seen:  # a cycle would otherwise never end
+            return
+        seen.add(node.pk)
+        ordered.append((node, depth))
+        for child in children.get(node.pk, []):
+            walk(child, depth + 1)
+
+    for root in roots:
+        walk(root, 0)
+    return ordered
+
+
+def form_context(params: QueryDict, errors: dict[str, list[str]]) -> dict[str, Any]:
+    """The search form's fields, filled in from `params`, with their errors."""
+    everything = list(reads.organizations().prefetch_related(None))
+    news = Organization.Kind.NEWS_OUTLET
+    tree = organization_tree([o for o in everything if o.kind != news])
+    outlets = [(o.slug, o.name) for o in everything if o.kind == news]
+    topics = [(t.slug, t.name) for t in reads.topics()]
+    indent = "\u2003"  # em space: readable depth in a <select>
+    ordering = params.get("ordering") or ("relevance" if params.get("q") else "-said_on")
+    return {
+        "values": {key: params.get(key, "") for key in params},
+        "speakers": params.getlist("speaker"),
+        "organizations": choices(
+            [("", "Any organization")] + [(o.slug, indent * d + o.name) for o, d in tree],
+            params.get("organization", ""),
+        ),
+        "include_children": params.get("include_children", "").lower() in ("true", "1"),
+        "outlets": choices([("", "Any outlet"), *outlets], params.get("outlet", "")),
+        "vias": choices([("", "Any or none"), *outlets], params.get("via", "")),
+        "kinds": choices([("", "Any kind"), *list(Statement.Kind.choices)], params.get("kind", "")),
+        "anonymity": choices(ANONYMITY, params.get("anonymous", "").lower()),
+        "topics": choices([("", "Any topic"), *topics], params.get("topic", "")),
+        "orderings": choices(ORDERINGS if params.get("q") else ORDERINGS[1:], ordering),
+        "errors": errors,
+        "error_list": [
+            {"id": field_id(name), "message": message}
+            for name, messages in errors.items()
+            for message in messages
+        ],
+        "names": {name: {"id": field_id(name)} for name in ("q", "speaker_name")},
+        "labels": {
+            **{(("organization", o.slug)): o.name for o, _ in tree},
+            **{("outlet", slug): name for slug, name in outlets},
+            **{("via", slug): name for slug, name in outlets},
+            **{("topic", slug): name for slug, name in topics},
+            **{("kind", k): label for k, label in Statement.Kind.choices},
+        },
+    }

@@ -1,0 +1,26 @@
+// Enhancements only: every page works without this file.
+// "Copy citation": the button is hidden until this script can make it work.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("button.copy[data-copy]")) {
+    if (!navigator.clipboard) continue;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      const text = document.getElementById(button.dataset.copy).textContent.trim();
+      const status = button.parentElement.querySelector(".copy-status");
+      try {
+        await navigator.clipboard.writeText(text);
+        if (status) status.textContent = "Citation copied.";
+      } catch {
+        if (status) status.textContent = "Could not copy: select the text instead.";
+      }
+    });
+  }
+});
+// After htmx swaps the search results in, move focus to the count so screen readers and
+// keyboard users land on what changed (the count is also announced: role="status").
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (event.detail.target && event.detail.target.id === "search-page") {
+    const count = document.getElementById("result-count");
+    if (count) { count.setAttribute("tabindex", "-1"); }
+  }
+});
