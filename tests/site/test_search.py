@@ -1,0 +1,175 @@
+"""The search page: the API's statements in the API's order, facets, chips, errors."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from quotes.models import Statement
+from tests.factories import (
+    AppearanceFactory,
+    OutletFactory,
+    SourceFactory,
+    VerifiedStatementFactory,
+)
+
+pytestmark = pytest.mark.django_db
+ARTICLE_ID = re.compile(r'<article class="statement" data-id="(\d+)"')
+
+
+def page_ids(client: Client, query: str) -> list[int]:
+    response = client.get("/" + query)
+    assert response.status_code == 200, response.content[:500]
+    return [int(pk) for pk in ARTICLE_ID.findall(response.content.decode())]
+
+
+def api_ids(client: Client, query: str) -> list[int]:
+    response = client.get("/api/v1/statements/" + query)
+    assert response.status_code == 200, response.content[:500]
+    return [row["id"] for row in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?q=mines",
+        "?q=mines&ordering=-said_on",
+        "?q=mines&ordering=said_on",
+        "?anonymous=true",
+        "?kind=paraphrase&ordering=said_on",
+        "?outlet=the-washington-post",
+        "?organization=defense-department&include_children=true",
+        "?topic=antipersonnel-mines-decision&said_after=2024-01-01",
+        "?q=Lloyd+Austen",
+        "?page_size=5",
+    ],
+)
+def test_search_lists_the_same_statements_in_the_same_order_as_the_api(seed, query) -> None:
+    client = Client()
+    assert page_ids(client, query) == api_ids(client, query)
+
+
+def test_next_page_continues_as_the_apis_next_page(seed) -> None:
+    client = Client()
+    first = client.get("/?page_size=5").content.decode()
+    cursor = re.search(r'rel="next" href="\?[^"]*cursor=([^"&]+)', first).group(1)
+    following = f"?page_size=5&cursor={cursor}"
+    assert page_ids(client, following) == api_ids(client, following)
+    assert set(page_ids(client, following)).isdisjoint(page_ids(client, "?page_size=5"))
+
+
+def test_results_mark_the_match_and_show_the_count_as_status(seed) -> None:
+    html = Client().get("/?q=landmines").content.decode()
+    assert "<mark>" in html
+    assert re.search(r'id="result-count" role="status">\d+ statements?<', html)
+    assert '<nav aria-label="Facets"' in html
+    assert '<form role="search" action="/" method="get"' in html
+
+
+def test_a_relayed_statement_shows_its_via_badge(db) -> None:
+    post = OutletFactory(name="The Washington Post", slug="the-washington-post")
+    appearance = AppearanceFactory(statement=VerifiedStatementFactory(), source=SourceFactory())
+    appearance.via = post
+    appearance.save()
+    html = Client().get("/").content.decode()
+    assert '<span class="badge relay">via The Washington Post</span>' in html
+
+
+def test_misspelled_name_offers_the_search_as_typed(seed) -> None:
+    html = Client().get("/?q=Lloyd+Austen").content.decode()
+    assert "Showing results for <strong>Lloyd Austin</strong>" in html
+    assert 'href="?q=Lloyd+Austen&amp;exact=true">search instead for Lloyd Austen</a>' in html
+
+
+def test_a_typed_speaker_name_becomes_the_speaker_filter(seed) -> None:
+    response = Client().get("/?q=&speaker_name=Lloyd+Austen&kind=")
+    assert response.status_code == 302
+    assert response["Location"] == "/?speaker=lloyd-austin"
+
+
+def test_an_unknown_speaker_name_is_named_next_to_its_field_with_400(seed) -> None:
+    response = Client().get("/?speaker_name=Zzyzx+Qwerty")
+    assert response.status_code == 400
+    assert "No speaker’s name or alias resembles “Zzyzx Qwerty”" in response.content.decode()
+
+
+def test_malformed_date_rerenders_the_form_with_the_problem_and_400(seed) -> None:
+    response = Client().get("/?q=mines&said_after=19-11-2024")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in html
+    assert 'href="#f-saidafter"' in html
+    assert 'class="error-message"' in html
+    assert 'value="mines"' in html  # what was typed is kept
+
+
+@pytest.mark.parametrize("cursor", ["bad", "WzEsMiwzXQ==", "eyJ4Ijp9"])
+def test_malformed_cursor_is_a_400_page_not_a_500(seed, cursor) -> None:
+    response = Client().get(f"/?cursor={cursor}")
+    assert response.status_code == 400
+    assert "Invalid cursor" in response.content.decode()
+
+
+def test_relevance_without_a_search_is_named_as_the_problem(seed) -> None:
+    response = Client().get("/?ordering=relevance")
+    assert response.status_code == 400
+    assert "relevance ordering needs" in response.content.decode()
+
+
+def test_no_results_says_so_and_offers_names(seed) -> None:
+    html = Client().get("/?q=Peskov+zzzqqq").content.decode()
+    assert "No statements match" in html
+    assert "?speaker=dmitry-peskov" in html
+
+
+def test_active_filters_are_chips_that_remove_themselves(seed) -> None:
+    html = Client().get("/?q=mines&kind=paraphrase").content.decode()
+    assert 'aria-label="Active filters"' in html
+    assert re.search(r'<a href="\?q=mines"[^>]*>Kind: Paraphrase<', html)
+
+
+def test_facet_links_refine_the_search(seed) -> None:
+    html = Client().get("/?q=mines").content.decode()
+    assert 'href="?q=mines&amp;kind=direct_quote"' in html
+
+
+def test_exports_link_to_the_api_with_the_same_parameters(seed) -> None:
+    html = Client().get("/?q=mines&kind=paraphrase").content.decode()
+    assert 'href="/api/v1/statements/?q=mines&amp;kind=paraphrase&amp;format=csv"' in html
+    assert 'href="/api/v1/statements/?q=mines&amp;kind=paraphrase&amp;format=ndjson"' in html
+    response = Client().get("/api/v1/statements/?q=mines&kind=paraphrase&format=csv")
+    assert response.status_code == 200
+
+
+def test_htmx_gets_the_search_fragment(seed) -> None:
+    response = Client().get("/?q=mines", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-page")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="search-page">')
+    assert "<html" not in html
+
+
+def test_speaker_suggestions_tolerate_misspellings(seed) -> None:
+    response = Client().get("/suggest/speakers/?q=Dmitry+Perskov&format=json")
+    assert response.json()["results"][0]["slug"] == "dmitry-peskov"
+    html = Client().get("/suggest/speakers/?speaker_name=Lloyd+Austen&kind=paraphrase").content
+    assert b"?kind=paraphrase&amp;speaker=lloyd-austin" in html
+
+
+def test_drafts_are_not_listed_to_the_public(db) -> None:
+    VerifiedStatementFactory(text="Published words.")
+    draft = VerifiedStatementFactory(text="Draft words.", status=Statement.Status.DRAFT)
+    html = Client().get("/").content.decode()
+    assert "Published words." in html
+    assert f'data-id="{draft.pk}"' not in html
+
+
+def test_search_page_query_count_is_bounded(seed, django_assert_max_num_queries) -> None:
+    client = Client()
+    with django_assert_max_num_queries(25):
+        assert (
+            client.get("/?q=mines&kind=direct_quote", HTTP_CACHE_CONTROL="no-cache").status_code
+            == 200
+        )
+    with django_assert_max_num_queries(25):
+        assert client.get("/?page_size=100", HTTP_CACHE_CONTROL="no-cache").status_code == 200
