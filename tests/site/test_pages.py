@@ -1,0 +1,227 @@
+"""The statement, speaker, organization, outlet, topic, source and index pages."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from quotes import services
+from quotes.models import Organization, Source, Speaker, Statement, Topic
+from tests.factories import (
+    AnonymousSpeakerFactory,
+    AppearanceFactory,
+    OrganizationFactory,
+    SourceFactory,
+    VerifiedStatementFactory,
+)
+
+pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def seed_urls() -> list[str]:
+    statement = Statement.objects.published().first()
+    anonymous = Speaker.objects.filter(is_anonymous=True).first()
+    organization = Organization.objects.exclude(kind=Organization.Kind.NEWS_OUTLET).first()
+    outlet = Organization.objects.filter(kind=Organization.Kind.NEWS_OUTLET).first()
+    return [
+        "/",
+        f"/statements/{statement.pk}/",
+        "/speakers/",
+        "/speakers/lloyd-austin/",
+        f"/speakers/{anonymous.slug}/",
+        "/organizations/",
+        f"/organizations/{organization.slug}/",
+        "/organizations/defense-department/",
+        "/outlets/",
+        f"/outlets/{outlet.slug}/",
+        "/topics/",
+        f"/topics/{Topic.objects.first().slug}/",
+        f"/sources/{Source.objects.first().pk}/",
+        "/about/",
+    ]
+
+
+def test_every_page_renders_the_seed(seed) -> None:
+    client = Client()
+    for url in seed_urls():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert '<a class="skip-link" href="#main">' in html, url
+        assert '<main id="main"' in html, url
+
+
+def test_list_pages_query_counts_are_bounded(seed, django_assert_max_num_queries) -> None:
+    client = Client()
+    for url in seed_urls():
+        with django_assert_max_num_queries(30):
+            assert client.get(url, HTTP_CACHE_CONTROL="no-cache").status_code == 200, url
+
+
+def test_statement_page_shows_each_outlets_wording_with_differences_marked(db) -> None:
+    statement = VerifiedStatementFactory(text="We will not back down.")
+    source = SourceFactory(text="He said: “We will back down now.” Then left.")
+    AppearanceFactory(statement=statement, source=source, quoted_text="We will back down now.")
+    html = Client().get(f"/statements/{statement.pk}/").content.decode()
+    assert "We will <del>not</del> back down <ins>now</ins>." in html
+    assert 'class="legend"' in html
+    assert "Reported first" in html
+    assert 'id="citation"' in html
+
+
+def test_statement_page_has_quotation_json_ld_and_open_graph(seed) -> None:
+    printed = Statement.objects.published().filter(appearances__source__url__gt="")
+    statement = printed.filter(speaker__is_anonymous=False).first()
+    html = Client().get(f"/statements/{statement.pk}/").content.decode()
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    data = json.loads(found.group(1))
+    assert data["@type"] == "Quotation"
+    assert data["text"] == statement.text
+    assert data["creator"] == {"@type": "Person", "name": statement.speaker.name}
+    assert data["dateCreated"].startswith(str(statement.said_on.year))
+    assert {article["@type"] for article in data["citation"]} == {"NewsArticle"}
+    dated = [a for a in data["citation"] if {"url", "datePublished", "publisher"} <= set(a)]
+    assert dated
+    assert dated[0]["publisher"]["@type"] == "Organization"
+    assert '<meta property="og:title"' in html
+
+
+def test_organization_statement_is_credited_to_an_organization_in_json_ld(db) -> None:
+    ministry = OrganizationFactory(name="Ministry of Truth")
+    statement = VerifiedStatementFactory(speaker=None, organization=ministry)
+    html = Client().get(f"/statements/{statement.pk}/").content.decode()
+    data = json.loads(re.search(r"ld\+json\">(.*?)</script>", html, re.S).group(1))
+    assert data["creator"] == {"@type": "Organization", "name": "Ministry of Truth"}
+
+
+def test_retracted_statement_is_410_with_its_reason(db, curator) -> None:
+    statement = VerifiedStatementFactory()
+    services.statement_retract(
+        statement=statement,
+        reason="Misattributed by the outlet.",
+        by=curator,
+        expected_version=statement.version,
+    )
+    response = Client().get(f"/statements/{statement.pk}/")
+    assert response.status_code == 410
+    assert "Misattributed by the outlet." in response.content.decode()
+
+
+def test_draft_statement_is_404_to_the_public(db) -> None:
+    statement = VerifiedStatementFactory(status=Statement.Status.DRAFT)
+    assert Client().get(f"/statements/{statement.pk}/").status_code == 404
+    assert Client().get("/statements/987654/").status_code == 404
+
+
+def test_curator_sees_a_draft_marked_with_an_edit_link(db, curator_client) -> None:
+    statement = VerifiedStatementFactory(text="Not out yet.", status=Statement.Status.DRAFT)
+    page = curator_client.get(f"/statements/{statement.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "the public cannot see it" in html
+    assert f'href="/admin/quotes/statement/{statement.pk}/change/">Edit in admin' in html
+    listed = curator_client.get("/").content.decode()
+    assert "Draft: not public" in listed
+
+
+def test_speaker_page_shows_aliases_affiliations_timeline_and_feed(seed) -> None:
+    html = Client().get("/speakers/dmitry-peskov/").content.decode()
+    assert "Also printed as" in html
+    assert "Perskov" in html
+    assert "<svg" in html
+    assert "<table>" in html
+    assert '<link rel="alternate" type="application/atom+xml"' in html
+    assert 'href="/?speaker=dmitry-peskov"' in html
+
+
+def test_anonymous_source_page_says_how_the_outlet_described_them(db) -> None:
+    source = AnonymousSpeakerFactory(description="a U.S. official who was not authorized")
+    statement = VerifiedStatementFactory(speaker=source, anonymity_reason="not authorized")
+    AppearanceFactory(statement=statement, attribution="one US official told the Post")
+    html = Client().get(f"/speakers/{source.slug}/").content.decode()
+    assert "a U.S. official who was not authorized" in html
+    assert "one US official told the Post" in html
+    assert "An anonymous source" in html
+
+
+def test_organization_page_has_breadcrumbs_and_departments(db) -> None:
+    parent = OrganizationFactory(name="Government")
+    ministry = OrganizationFactory(name="Ministry", parent=parent)
+    OrganizationFactory(name="Press office", parent=ministry)
+    html = Client().get(f"/organizations/{ministry.slug}/").content.decode()
+    assert f'href="/organizations/{parent.slug}/">Government</a>' in html
+    assert "Press office" in html
+    assert 'type="application/atom+xml"' in html
+
+
+def test_source_page_marks_passages_in_the_text_for_curators(db, curator_client) -> None:
+    appearance = AppearanceFactory(statement=VerifiedStatementFactory())
+    url = f"/sources/{appearance.source_id}/"
+    curated = curator_client.get(url).content.decode()
+    link = f'<a href="/statements/{appearance.statement_id}/"><mark>We will not back down.</mark>'
+    assert link in curated
+    public = Client().get(url).content.decode()
+    assert "Officials agreed." not in public  # the full text stays with curators, as in the API
+    assert "<mark>We will not back down.</mark>" in public
+
+
+def test_search_feed_is_atom_listing_the_pages_statements(seed) -> None:
+    client = Client()
+    response = client.get("/feed/?q=mines&kind=direct_quote")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    links = [e.find(f"{ATOM}link").get("href") for e in feed.findall(f"{ATOM}entry")]
+    page = client.get("/?q=mines&kind=direct_quote").content.decode()
+    ids = re.findall(r'data-id="(\d+)"', page)
+    assert [link.rsplit("/", 2)[-2] for link in links] == ids
+
+
+def test_feed_with_malformed_parameters_is_400(db) -> None:
+    assert Client().get("/feed/?said_before=soon").status_code == 400
+
+
+def test_admin_view_on_site_opens_the_public_page(db, curator_client) -> None:
+    statement = VerifiedStatementFactory()
+    change = curator_client.get(f"/admin/quotes/statement/{statement.pk}/change/")
+    assert change.status_code == 200
+    on_site = re.compile(r'href="([^"]+)" class="viewsitelink"')
+    assert on_site.search(change.content.decode()).group(1) == f"/statements/{statement.pk}/"
+    speaker = curator_client.get(f"/admin/quotes/speaker/{statement.speaker.pk}/change/")
+    assert on_site.search(speaker.content.decode()).group(1) == (
+        f"/speakers/{statement.speaker.slug}/"
+    )
+
+
+def test_admin_statement_page_marks_wording_differences(db, curator_client) -> None:
+    statement = VerifiedStatementFactory(text="We will not back down.")
+    source = SourceFactory(text="“We will back down.”")
+    AppearanceFactory(statement=statement, source=source, quoted_text="We will back down.")
+    html = curator_client.get(f"/admin/quotes/statement/{statement.pk}/change/").content.decode()
+    assert "We will <del>not</del> back down." in html
+
+
+def test_a_data_change_replaces_the_cached_page_at_once(db) -> None:
+    statement = VerifiedStatementFactory(text="First words.")
+    client = Client()
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    Statement.objects.filter(pk=statement.pk).update(
+        text="Second words.", updated_at=timezone.now()
+    )
+    fresh = client.get("/")
+    assert fresh["X-Page-Cache"] == "miss"
+    assert "Second words." in fresh.content.decode()
+    detail = f"/statements/{statement.pk}/"
+    assert client.get(detail)["X-Page-Cache"] == "miss"
+    assert client.get(detail)["X-Page-Cache"] == "hit"
+
+
+def test_curators_pages_are_never_cached(db, curator_client) -> None:
+    VerifiedStatementFactory()
+    curator_client.get("/")
+    assert "X-Page-Cache" not in curator_client.get("/")
