@@ -4,6 +4,7 @@ each outlet that printed it. The templates only loop and test."""
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,7 +111,5 @@ def card(statement: Statement, text: str, labels: dict[int, str]) -> Card:
 
 def as_json_script(data: Any) -> str:
     """JSON safe inside <script>: no "</script>" or HTML comment can close it early."""
-    import json
-
     text = json.dumps(data, ensure_ascii=False, indent=2)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

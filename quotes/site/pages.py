@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 
 from quotes import reads
@@ -16,11 +16,10 @@ from quotes.models import (
     Statement,
     Topic,
     _wording_pattern,
-    sees_every_statement,
 )
 
 from . import searching
-from .display import as_json_script, day_text, printings, said_on_iso, said_on_text
+from .display import as_json_script, day_text, said_on_iso, said_on_text
 from .forms import organization_tree
 from .timeline import timeline
 from .wording import differs, marked_wording
@@ -65,9 +64,7 @@ def statement_context(statement: Statement, request: HttpRequest) -> dict[str, A
         "appearances": shown,
         "first": first,
         "answered": answered,
-        "responses": None,
         "other": list(reads.other_statements_by_speaker(statement, request.user)),
-        "other_dates": None,
         "citation": citation(statement, who, date, first, url),
         "json_ld": as_json_script(json_ld(statement, appearances, url)),
         "url": url,
@@ -262,9 +259,7 @@ def source_context(source: Source, request: HttpRequest) -> dict[str, Any]:
     return context
 
 
-def _params(values: dict[str, str]) -> Any:
-    from django.http import QueryDict
-
+def _params(values: dict[str, str]) -> QueryDict:
     query = QueryDict(mutable=True)
     query.update(values)
     return query
@@ -304,10 +299,3 @@ def organization_index_context() -> dict[str, Any]:
     everything = list(reads.organizations().prefetch_related(None))
     news = Organization.Kind.NEWS_OUTLET
     return {"tree": organization_tree([o for o in everything if o.kind != news])}
-
-
-def sees_all(request: HttpRequest) -> bool:
-    return sees_every_statement(request.user)
-
-
-__all__ = ["printings"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
+from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,7 +23,7 @@ from quotes import paging, reads, search
 from quotes.api.exports import paged
 from quotes.facets import statement_facets
 from quotes.filters import OrganizationFilter, StatementFilter
-from quotes.models import Organization, Statement
+from quotes.models import Organization
 
 from .display import Card, card
 
@@ -132,8 +133,6 @@ def cards(ids: list[int], user: User, q: str | None = None) -> list[Card]:
 
 
 def _escaped(text: str) -> str:
-    from html import escape
-
     return escape(text)
 
 
@@ -212,7 +211,3 @@ def suggestions(q: str, user: User) -> dict[str, list]:
         "organizations": [o for o in organizations if o.kind != news][:5],
         "outlets": [o for o in organizations if o.kind == news][:5],
     }
-
-
-def statement_statuses() -> list[tuple[str, str]]:
-    return list(Statement.Status.choices)

@@ -16,11 +16,3 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
-// After htmx swaps the search results in, move focus to the count so screen readers and
-// keyboard users land on what changed (the count is also announced: role="status").
-document.addEventListener("htmx:afterSettle", (event) => {
-  if (event.detail.target && event.detail.target.id === "search-page") {
-    const count = document.getElementById("result-count");
-    if (count) { count.setAttribute("tabindex", "-1"); }
-  }
-});
