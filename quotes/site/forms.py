@@ -14,8 +14,33 @@ from quotes.models import Organization, Statement
 # The id of each field's input, for labels and the error summary's links (the browser
 # tests rely on q and speaker-filter).
 FIELD_IDS = {"q": "q", "speaker": "speaker-filter", "speaker_name": "speaker-filter"}
-ORDERINGS = [("relevance", "Relevance"), ("-said_on", "Newest first"), ("said_on", "Oldest first")]
+# The empty default is the API's: relevance with words to search, else newest first.
+ORDERINGS = [
+    ("", "Best match, or newest first"),
+    ("relevance", "Relevance"),
+    ("-said_on", "Newest first"),
+    ("said_on", "Oldest first"),
+]
 ANONYMITY = [("", "Named or anonymous"), ("false", "Named speakers"), ("true", "Anonymous sources")]
+
+
+# What the error summary calls each parameter, so a message says which field it is about.
+FIELD_LABELS = {
+    "q": "Search",
+    "speaker_name": "Speaker",
+    "organization": "Organization",
+    "include_children": "Include its departments",
+    "outlet": "Printed by outlet",
+    "via": "Relayed via",
+    "kind": "Kind",
+    "anonymous": "Named or anonymous",
+    "topic": "Topic",
+    "said_after": "Said on or after",
+    "said_before": "Said on or before",
+    "ordering": "Sort by",
+    "cursor": "Page",
+    "page_size": "Results per page",
+}
 
 
 def field_id(name: str) -> str:
@@ -64,7 +89,6 @@ def form_context(params: QueryDict, errors: dict[str, list[str]]) -> dict[str, A
     outlets = [(o.slug, o.name) for o in everything if o.kind == news]
     topics = [(t.slug, t.name) for t in reads.topics()]
     indent = "\u2003"  # em space: readable depth in a <select>
-    ordering = params.get("ordering") or ("relevance" if params.get("q") else "-said_on")
     return {
         "values": {key: params.get(key, "") for key in params},
         "speakers": params.getlist("speaker"),
@@ -78,10 +102,10 @@ def form_context(params: QueryDict, errors: dict[str, list[str]]) -> dict[str, A
         "kinds": choices([("", "Any kind"), *list(Statement.Kind.choices)], params.get("kind", "")),
         "anonymity": choices(ANONYMITY, params.get("anonymous", "").lower()),
         "topics": choices([("", "Any topic"), *topics], params.get("topic", "")),
-        "orderings": choices(ORDERINGS if params.get("q") else ORDERINGS[1:], ordering),
+        "orderings": choices(ORDERINGS, params.get("ordering", "")),
         "errors": errors,
         "error_list": [
-            {"id": field_id(name), "message": message}
+            {"id": field_id(name), "message": f"{FIELD_LABELS.get(name, name)}: {message}"}
             for name, messages in errors.items()
             for message in messages
         ],
