@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import router
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import patch_vary_headers
 
 from quotes.api.pagecache import HEADER
 from quotes.generation import data_generation
@@ -53,7 +54,8 @@ def cached(view: View) -> View:
             content_type, content = hit
             response = HttpResponse(content, content_type=content_type)
             response[HEADER] = "hit"
-            response["Vary"] = "HX-Request, HX-Target"
+            # As the rendered page varies: by session cookie (curators) and by htmx.
+            patch_vary_headers(response, ["Cookie", "HX-Request", "HX-Target"])
             return response
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
@@ -19,6 +20,11 @@ from .cache import cached
 from .forms import form_context
 
 SEARCH_TARGET = "search-page"
+
+
+def not_found(request: HttpRequest, what: str) -> HttpResponse:
+    """The site's own 404 page: says what was not found and offers the search."""
+    return render(request, "site/not_found.html", {"what": what}, status=404)
 
 
 def _fragment(request: HttpRequest, target: str) -> bool:
@@ -47,7 +53,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context, status=status)
     if wanted is not None:
         response["HX-Push-Url"] = reverse("site:search") + searching.query_string(wanted)
-    response["Vary"] = "HX-Request, HX-Target"
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
 
 
@@ -128,7 +134,7 @@ def statement_page(request: HttpRequest, pk: int) -> HttpResponse:
     if statement is None:
         gone = Statement.objects.filter(pk=pk, status=Statement.Status.RETRACTED).first()
         if gone is None:
-            raise Http404("No such statement.")
+            return not_found(request, "statement")
         context = {"statement": gone, "reason": gone.retraction_reason}
         return render(request, "site/gone.html", context, status=410)
     return render(request, "site/statement.html", pages.statement_context(statement, request))
@@ -139,7 +145,7 @@ def statement_page(request: HttpRequest, pk: int) -> HttpResponse:
 def speaker_page(request: HttpRequest, slug: str) -> HttpResponse:
     speaker = reads.speakers(request.user).filter(slug=slug).first()
     if speaker is None:
-        raise Http404("No such speaker.")
+        return not_found(request, "speaker")
     return render(request, "site/speaker.html", pages.speaker_context(speaker, request))
 
 
@@ -148,7 +154,7 @@ def speaker_page(request: HttpRequest, slug: str) -> HttpResponse:
 def organization_page(request: HttpRequest, slug: str) -> HttpResponse:
     organization = reads.organizations().filter(slug=slug).first()
     if organization is None:
-        raise Http404("No such organization.")
+        return not_found(request, "organization")
     context = pages.organization_context(organization, request)
     return render(request, "site/organization.html", context)
 
@@ -158,7 +164,7 @@ def organization_page(request: HttpRequest, slug: str) -> HttpResponse:
 def outlet_page(request: HttpRequest, slug: str) -> HttpResponse:
     outlet = reads.outlets().filter(slug=slug).first()
     if outlet is None:
-        raise Http404("No such outlet.")
+        return not_found(request, "outlet")
     return render(request, "site/outlet.html", pages.outlet_context(outlet, request))
 
 
@@ -167,7 +173,7 @@ def outlet_page(request: HttpRequest, slug: str) -> HttpResponse:
 def topic_page(request: HttpRequest, slug: str) -> HttpResponse:
     topic = reads.topics().filter(slug=slug).first()
     if topic is None:
-        raise Http404("No such topic.")
+        return not_found(request, "topic")
     reads.without_hidden_statements([topic], request.user)
     return render(request, "site/topic.html", pages.topic_context(topic, request))
 
@@ -177,7 +183,7 @@ def topic_page(request: HttpRequest, slug: str) -> HttpResponse:
 def source_page(request: HttpRequest, pk: int) -> HttpResponse:
     source = reads.sources(request.user).filter(pk=pk).first()
     if source is None:
-        raise Http404("No such source.")
+        return not_found(request, "source")
     return render(request, "site/source.html", pages.source_context(source, request))
 
 

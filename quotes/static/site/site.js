@@ -16,3 +16,14 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+// An htmx swap replaces the form and results: when the element that had focus went with
+// them, move focus to the result count (announced as a status), not to the page's start.
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (event.detail.target.id !== "search-page") return;
+  if (document.activeElement && document.activeElement !== document.body) return;
+  const count = document.getElementById("result-count") || document.querySelector(".error-summary");
+  if (count) {
+    count.setAttribute("tabindex", "-1");
+    count.focus();
+  }
+});
