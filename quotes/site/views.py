@@ -20,6 +20,8 @@ from .cache import cached
 from .forms import form_context
 
 SEARCH_TARGET = "search-page"
+# Beyond a bigint: PostgreSQL would refuse the lookup (a 500), not find nothing.
+MAX_ID = 2**63 - 1
 
 
 def not_found(request: HttpRequest, what: str) -> HttpResponse:
@@ -130,6 +132,8 @@ def speaker_suggestions(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cached
 def statement_page(request: HttpRequest, pk: int) -> HttpResponse:
+    if pk > MAX_ID:
+        return not_found(request, "statement")
     statement = reads.statements(request.user).filter(pk=pk).first()
     if statement is None:
         gone = Statement.objects.filter(pk=pk, status=Statement.Status.RETRACTED).first()
@@ -181,6 +185,8 @@ def topic_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @cached
 def source_page(request: HttpRequest, pk: int) -> HttpResponse:
+    if pk > MAX_ID:
+        return not_found(request, "source")
     source = reads.sources(request.user).filter(pk=pk).first()
     if source is None:
         return not_found(request, "source")

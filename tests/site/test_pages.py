@@ -115,6 +115,7 @@ def test_draft_statement_is_404_to_the_public(db) -> None:
     statement = VerifiedStatementFactory(status=Statement.Status.DRAFT)
     assert Client().get(f"/statements/{statement.pk}/").status_code == 404
     assert Client().get("/statements/987654/").status_code == 404
+    assert Client().get(f"/statements/{2**64}/").status_code == 404
 
 
 def test_curator_sees_a_draft_marked_with_an_edit_link(db, curator_client) -> None:
