@@ -43,6 +43,17 @@ FIELD_LABELS = {
 }
 
 
+# Parameters the form has no field for, carried as hidden inputs so that submitting the
+# form again keeps them (a link from a source page to ?source=1, say).
+HIDDEN = {"exact", "speaker", "reported_after", "reported_before", "source", "status", "page_size"}
+
+
+def hidden_inputs(params: QueryDict) -> list[tuple[str, str]]:
+    """The parameters to carry, and every topic after the first (the select shows one)."""
+    carried = [(key, value) for key in params for value in params.getlist(key) if key in HIDDEN]
+    return carried + [("topic", slug) for slug in params.getlist("topic")[1:]]
+
+
 def field_id(name: str) -> str:
     return FIELD_IDS.get(name, f"f-{name.replace('_', '')}")
 
@@ -103,6 +114,7 @@ def form_context(params: QueryDict, errors: dict[str, list[str]]) -> dict[str, A
         "anonymity": choices(ANONYMITY, params.get("anonymous", "").lower()),
         "topics": choices([("", "Any topic"), *topics], params.get("topic", "")),
         "orderings": choices(ORDERINGS, params.get("ordering", "")),
+        "hidden": hidden_inputs(params),
         "errors": errors,
         "error_list": [
             {"id": field_id(name), "message": f"{FIELD_LABELS.get(name, name)}: {message}"}

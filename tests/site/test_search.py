@@ -173,3 +173,10 @@ def test_search_page_query_count_is_bounded(seed, django_assert_max_num_queries)
         )
     with django_assert_max_num_queries(25):
         assert client.get("/?page_size=100", HTTP_CACHE_CONTROL="no-cache").status_code == 200
+
+
+def test_the_form_carries_parameters_it_has_no_field_for(seed) -> None:
+    html = Client().get("/?source=1&topic=a&topic=b&exact=true&q=x").content.decode()
+    assert '<input type="hidden" name="source" value="1">' in html
+    assert '<input type="hidden" name="topic" value="b">' in html
+    assert '<input type="hidden" name="exact" value="true">' in html
