@@ -29,6 +29,7 @@ from .display import Card, card
 
 User = AbstractBaseUser | AnonymousUser
 FACET_SIZE = 8
+SUGGESTION_WORDS = 3  # words of a search tried one by one for suggestions: bounded queries
 # Parameters of the page only: the typed speaker name is resolved to `speaker`.
 SPEAKER_NAME = "speaker_name"
 PAGE_PARAMETERS = {"cursor", "page_size"}
@@ -199,12 +200,20 @@ def speaker_names(slugs: list[str], user: User) -> dict[str, str]:
 
 
 def suggestions(q: str, user: User) -> dict[str, list]:
-    """Speakers, organizations and outlets resembling `q`, offered when nothing matched."""
-    if not q.strip():
-        return {"speakers": [], "organizations": [], "outlets": []}
+    """Speakers, organizations and outlets resembling `q`, or failing that one of its
+    first few words ("Peskov" of "Peskov landmine"), offered when nothing matched."""
+    found: dict[str, list] = {"speakers": [], "organizations": [], "outlets": []}
+    words = [w for w in q.replace('"', " ").split() if len(w) >= 3 and not w.startswith("-")]
+    for attempt in [q.strip(), *words[:SUGGESTION_WORDS]]:
+        if attempt and not any(found.values()):
+            found = _resembling(attempt, user)
+    return found
+
+
+def _resembling(q: str, user: User) -> dict[str, list]:
     speakers = list(search.search_speakers(reads.speakers(user), q)[:5])
     named = OrganizationFilter({"q": q[:200]}, queryset=reads.organizations()).qs
-    organizations = list(named[:10])
+    organizations = list(named.prefetch_related(None)[:10])
     news = Organization.Kind.NEWS_OUTLET
     return {
         "speakers": speakers,

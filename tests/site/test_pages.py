@@ -75,7 +75,7 @@ def test_statement_page_shows_each_outlets_wording_with_differences_marked(db) -
 
 def test_statement_page_has_quotation_json_ld_and_open_graph(seed) -> None:
     printed = Statement.objects.published().filter(appearances__source__url__gt="")
-    statement = printed.filter(speaker__is_anonymous=False).first()
+    statement = printed.filter(speaker__is_anonymous=False, said_on__isnull=False).first()
     html = Client().get(f"/statements/{statement.pk}/").content.decode()
     found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     data = json.loads(found.group(1))
