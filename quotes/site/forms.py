@@ -3,10 +3,11 @@ as the API names it, so the form's GET is the API's query string."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from quotes import reads
 from quotes.models import Organization, Statement
@@ -58,15 +59,17 @@ def field_id(name: str) -> str:
     return FIELD_IDS.get(name, f"f-{name.replace('_', '')}")
 
 
-@dataclass
-class Choice:
-    value: str
-    label: str
-    selected: bool
+SELECTED = mark_safe(" selected")
 
 
-def choices(options: list[tuple[str, str]], chosen: str) -> list[Choice]:
-    return [Choice(value, label, value == chosen) for value, label in options]
+def choices(options: list[tuple[str, str]], chosen: str) -> SafeString:
+    """The <option>s of a select, built here: hundreds of organizations rendered through
+    the template language were most of a search page's rendering time."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, SELECTED if value == chosen else "", label) for value, label in options),
+    )
 
 
 def organization_tree(organizations: list[Organization]) -> list[tuple[Organization, int]]:
