@@ -226,3 +226,17 @@ def test_curators_pages_are_never_cached(db, curator_client) -> None:
     VerifiedStatementFactory()
     curator_client.get("/")
     assert "X-Page-Cache" not in curator_client.get("/")
+
+
+def test_curator_sees_edit_links_on_speaker_and_organization_pages(seed, curator_client) -> None:
+    speaker = Speaker.objects.get(slug="lloyd-austin")
+    html = curator_client.get("/speakers/lloyd-austin/").content.decode()
+    assert f'href="/admin/quotes/speaker/{speaker.pk}/change/">Edit in admin' in html
+    public = Client().get("/speakers/lloyd-austin/").content.decode()
+    assert "Edit in admin" not in public
+
+
+def test_unknown_pages_say_what_was_not_found(db) -> None:
+    response = Client().get("/speakers/nobody-at-all/")
+    assert response.status_code == 404
+    assert "There is no such speaker" in response.content.decode()

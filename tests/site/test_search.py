@@ -180,3 +180,22 @@ def test_the_form_carries_parameters_it_has_no_field_for(seed) -> None:
     assert '<input type="hidden" name="source" value="1">' in html
     assert '<input type="hidden" name="topic" value="b">' in html
     assert '<input type="hidden" name="exact" value="true">' in html
+
+
+def test_htmx_submission_gets_the_fragment_and_the_clean_url_to_push(seed) -> None:
+    response = Client().get(
+        "/?q=mines&speaker_name=&kind=&said_after=",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="search-page",
+    )
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == "/?q=mines"
+    assert response.content.decode().lstrip().startswith('<div id="search-page">')
+
+
+def test_a_capped_count_says_ten_thousand_plus(seed, monkeypatch) -> None:
+    from quotes import paging
+
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 3)
+    html = Client().get("/").content.decode()
+    assert re.search(r'id="result-count" role="status">3\+ statements<', html)
