@@ -13,7 +13,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 
 from quotes.models import Statement
 
-WIDTH, HEIGHT, GAP = 600, 160, 4
+WIDTH, HEIGHT, GAP, MAX_STEP = 600, 160, 4, 60
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -31,8 +31,7 @@ def timeline(statements: QuerySet[Statement]) -> dict[str, Any] | None:
         return None
     years = sorted({row["y"] for row in by_month})
     if years[-1] - years[0] <= 1:
-        periods = [(f"{MONTHS[r['m'] - 1]} {r['y']}", r["n"]) for r in by_month]
-        unit = "month"
+        periods, unit = _months(by_month), "month"
     else:
         counts: dict[int, int] = {}
         for row in by_month:
@@ -48,9 +47,20 @@ def timeline(statements: QuerySet[Statement]) -> dict[str, Any] | None:
     }
 
 
+def _months(by_month: list[dict[str, int]]) -> list[tuple[str, int]]:
+    """Every month from the first to the last, the empty ones too (a gap is news)."""
+    counts = {(row["y"], row["m"]): row["n"] for row in by_month}
+    (year, month), last = min(counts), max(counts)
+    periods = []
+    while (year, month) <= last:
+        periods.append((f"{MONTHS[month - 1]} {year}", counts.get((year, month), 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return periods
+
+
 def _bars(periods: list[tuple[str, int]]) -> list[dict[str, Any]]:
     most = max(n for _, n in periods) or 1
-    step = WIDTH / len(periods)
+    step = min(WIDTH / len(periods), MAX_STEP)  # one bar is a bar, not the whole chart
     bars = []
     for i, (label, n) in enumerate(periods):
         tall = round(HEIGHT * n / most)

@@ -240,3 +240,15 @@ def test_unknown_pages_say_what_was_not_found(db) -> None:
     response = Client().get("/speakers/nobody-at-all/")
     assert response.status_code == 404
     assert "There is no such speaker" in response.content.decode()
+
+
+def test_timeline_counts_every_month_between_the_first_and_the_last(db) -> None:
+    import datetime
+
+    from quotes.site.timeline import timeline
+
+    speaker = VerifiedStatementFactory(said_on=datetime.date(2024, 1, 5)).speaker
+    VerifiedStatementFactory(speaker=speaker, said_on=datetime.date(2024, 3, 9))
+    chart = timeline(Statement.objects.filter(speaker=speaker))
+    assert chart["unit"] == "month"
+    assert chart["rows"] == [("Jan 2024", 1), ("Feb 2024", 0), ("Mar 2024", 1)]
