@@ -145,8 +145,9 @@ def latest(params: dict[str, str], user: User, size: int = 10) -> Results:
     return run(query, user, size)
 
 
-def facets(results: Results, params: QueryDict, user: User) -> list[dict[str, Any]]:
-    """Each facet's values with their counts and the link that refines by each."""
+def facets(results: Results, params: QueryDict, user: User) -> tuple[list[dict[str, Any]], bool]:
+    """Each facet's values with their counts and the link that refines by each, and
+    whether the counts cover every match (facets.FACET_LIMIT bounds them)."""
     labels = partial(reads.speaker_labels, user=user)
     found = statement_facets(results.filterset.qs, FACET_SIZE, labels)
     base = [(k, v) for k, v in items(params) if k not in PAGE_PARAMETERS]
@@ -169,7 +170,7 @@ def facets(results: Results, params: QueryDict, user: User) -> list[dict[str, An
             values.append({**value, "url": query_string(link), "active": active})
         if values:
             shown.append({"name": key, "title": title, "values": values})
-    return shown
+    return shown, found["complete"]
 
 
 def chips(params: QueryDict, names: dict[tuple[str, str], str]) -> list[dict[str, str]]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from quotes import reads, search
+from quotes.facets import FACET_LIMIT
 from quotes.models import Statement
 
 from . import pages, searching
@@ -63,6 +64,7 @@ def _search_context(params: QueryDict, results: searching.Results, request: Http
     form = form_context(params, results.errors)
     api = searching.filter_pairs(params)
     context: dict[str, Any] = {
+        "facet_limit": f"{FACET_LIMIT:,}",
         "form": form,
         "results": results,
         "q": params.get("q", ""),
@@ -83,7 +85,7 @@ def _search_context(params: QueryDict, results: searching.Results, request: Http
         if cursor is not None:
             moved = base + ([("cursor", cursor)] if cursor else [])
             context[name] = searching.query_string(moved)
-    context["facets"] = searching.facets(results, params, request.user)
+    context["facets"], context["facets_complete"] = searching.facets(results, params, request.user)
     names = dict(form["labels"])
     for slug, label in searching.speaker_names(form["speakers"], request.user).items():
         names[("speaker", slug)] = label
