@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
 
 from quotes import reads, search
@@ -37,7 +37,7 @@ def _fragment(request: HttpRequest, target: str) -> bool:
     return bool(htmx) and htmx.target == target
 
 
-@require_GET
+@require_safe
 @cached
 def search_page(request: HttpRequest) -> HttpResponse:
     params = request.GET
@@ -103,7 +103,7 @@ def _search_context(params: QueryDict, results: searching.Results, request: Http
     return context
 
 
-@require_GET
+@require_safe
 def speaker_suggestions(request: HttpRequest) -> HttpResponse:
     """Speakers resembling the typed name (aliases and misspellings too): JSON with
     ?format=json, else list items linking to the search refined by each."""
@@ -131,7 +131,7 @@ def speaker_suggestions(request: HttpRequest) -> HttpResponse:
     return render(request, "site/_speaker_suggestions.html", {"suggestions": rows})
 
 
-@require_GET
+@require_safe
 @cached
 def statement_page(request: HttpRequest, pk: int) -> HttpResponse:
     if pk > MAX_ID:
@@ -146,7 +146,7 @@ def statement_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "site/statement.html", pages.statement_context(statement, request))
 
 
-@require_GET
+@require_safe
 @cached
 def speaker_page(request: HttpRequest, slug: str) -> HttpResponse:
     speaker = reads.speakers(request.user).filter(slug=slug).first()
@@ -155,7 +155,7 @@ def speaker_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "site/speaker.html", pages.speaker_context(speaker, request))
 
 
-@require_GET
+@require_safe
 @cached
 def organization_page(request: HttpRequest, slug: str) -> HttpResponse:
     organization = reads.organizations().filter(slug=slug).first()
@@ -165,7 +165,7 @@ def organization_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "site/organization.html", context)
 
 
-@require_GET
+@require_safe
 @cached
 def outlet_page(request: HttpRequest, slug: str) -> HttpResponse:
     outlet = reads.outlets().filter(slug=slug).first()
@@ -174,7 +174,7 @@ def outlet_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "site/outlet.html", pages.outlet_context(outlet, request))
 
 
-@require_GET
+@require_safe
 @cached
 def topic_page(request: HttpRequest, slug: str) -> HttpResponse:
     topic = reads.topics().filter(slug=slug).first()
@@ -184,7 +184,7 @@ def topic_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "site/topic.html", pages.topic_context(topic, request))
 
 
-@require_GET
+@require_safe
 @cached
 def source_page(request: HttpRequest, pk: int) -> HttpResponse:
     if pk > MAX_ID:
@@ -195,32 +195,32 @@ def source_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "site/source.html", pages.source_context(source, request))
 
 
-@require_GET
+@require_safe
 @cached
 def speaker_index(request: HttpRequest) -> HttpResponse:
     return render(request, "site/speakers.html", pages.speaker_index_context(request))
 
 
-@require_GET
+@require_safe
 @cached
 def organization_index(request: HttpRequest) -> HttpResponse:
     return render(request, "site/organizations.html", pages.organization_index_context())
 
 
-@require_GET
+@require_safe
 @cached
 def outlet_index(request: HttpRequest) -> HttpResponse:
     return render(request, "site/outlets.html", {"outlets": list(reads.outlets())})
 
 
-@require_GET
+@require_safe
 @cached
 def topic_index(request: HttpRequest) -> HttpResponse:
     topics = reads.without_hidden_statements(list(reads.topics()), request.user)
     return render(request, "site/topics.html", {"topics": topics})
 
 
-@require_GET
+@require_safe
 @cached
 def about_page(request: HttpRequest) -> HttpResponse:
     return render(request, "site/about.html", {})
