@@ -51,7 +51,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if problem:
         results.errors = {**results.errors, searching.SPEAKER_NAME: [problem]}
     context = _search_context(params, results, request)
-    template = "site/_search.html" if _fragment(request, SEARCH_TARGET) else "site/search.html"
+    fragment = _fragment(request, SEARCH_TARGET)
+    context["fragment"] = fragment
+    template = "site/_search.html" if fragment else "site/search.html"
     status = 400 if results.errors else 200
     response = render(request, template, context, status=status)
     if wanted is not None:

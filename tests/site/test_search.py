@@ -145,8 +145,12 @@ def test_exports_link_to_the_api_with_the_same_parameters(seed) -> None:
 def test_htmx_gets_the_search_fragment(seed) -> None:
     response = Client().get("/?q=mines", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-page")
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="search-page">')
+    assert '<div id="search-page" data-feed-url="/feed/?q=mines">' in html
     assert "<html" not in html
+    # The title, and the feed link in <head> swapped out of band, follow the search.
+    assert "<title>mines – Search statements" in html
+    assert 'id="feed-link" rel="alternate"' in html
+    assert 'href="/feed/?q=mines" hx-swap-oob="true"' in html
 
 
 def test_speaker_suggestions_tolerate_misspellings(seed) -> None:
@@ -190,7 +194,7 @@ def test_htmx_submission_gets_the_fragment_and_the_clean_url_to_push(seed) -> No
     )
     assert response.status_code == 200
     assert response["HX-Push-Url"] == "/?q=mines"
-    assert response.content.decode().lstrip().startswith('<div id="search-page">')
+    assert '<div id="search-page"' in response.content.decode()
 
 
 def test_a_capped_count_says_ten_thousand_plus(seed, monkeypatch) -> None:

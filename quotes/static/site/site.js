@@ -27,3 +27,10 @@ document.addEventListener("htmx:afterSettle", (event) => {
     count.focus();
   }
 });
+// Back and Forward restore htmx's snapshot of <body> only: put the feed link in <head>
+// back in step with the search restored (its URL is on #search-page).
+document.addEventListener("htmx:historyRestore", () => {
+  const restored = document.getElementById("search-page");
+  const link = document.getElementById("feed-link");
+  if (restored && link && restored.dataset.feedUrl) link.href = restored.dataset.feedUrl;
+});
