@@ -27,14 +27,14 @@ browser_test = [
 
 @pytest.fixture(scope="session", autouse=True)
 def _django_beside_playwright(
-    request: pytest.FixtureRequest, django_db_setup: None
+    request: pytest.FixtureRequest, django_db_setup: None, chromium: Path
 ) -> Iterator[None]:
     """Starts Playwright with Django still using the connections the test databases were
     set up on. Playwright's sync API keeps an event loop running in this thread, and
     while one runs Django's connections are kept per context (asgiref), so without this
     every later test, browser or not, would get new connections that lack the
     serialized contents of a serialized_rollback, and Django would refuse the tests'
-    plain synchronous ORM calls."""
+    plain synchronous ORM calls. Without Chromium (the `chromium` fixture) nothing starts."""
     from django.db import connections
 
     kept = {alias: connections[alias] for alias in connections}

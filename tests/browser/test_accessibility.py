@@ -11,16 +11,6 @@ from tests.browser.seed_pages import PAGE_TYPES, path_of
 pytestmark = browser_test
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-# Known failures of the site's markup, reported to its authors; strict, so that a fix
-# turns them into failures to remove from here.
-KNOWN = {
-    "speaker index": "target-size (WCAG 2.5.8): the A-Z letter links are smaller than "
-    "24 px and closer together than that (site.css .letters)",
-}
-PAGES = [
-    pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=KNOWN[t])) if t in KNOWN else t
-    for t in PAGE_TYPES
-]
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
@@ -41,7 +31,7 @@ def described(violations: list[dict[str, Any]]) -> str:
     )
 
 
-@pytest.mark.parametrize("page_type", PAGES)
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
 def test_every_page_type_passes_axe(page: Page, site: str, page_type: str) -> None:
     page.goto(site + path_of(page_type))
 
