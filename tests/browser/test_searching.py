@@ -126,12 +126,16 @@ def test_the_search_feed_is_atom_with_the_searched_statements(
         assert any("waves of troops" in summary for summary in summaries)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="site bug: htmx swaps #search-page only, so <head>'s feed link stays the "
-    "page's first one (/feed/?) after a search; reported, not fixed here",
-)
-def test_the_feed_link_follows_a_search_made_in_place(page: Page, site: str) -> None:
+def test_the_feed_link_and_title_follow_a_search_made_in_place_and_back(
+    page: Page, site: str
+) -> None:
+    page.goto(f"{site}/")
+    first_feed, first_title = feed_link(page), page.title()
+
     search(page, site, "waves of troops")
 
     assert feed_link(page) == f"{site}/feed/?q=waves+of+troops"
+    assert "waves of troops" in page.title()
+    page.go_back()
+    expect(page).to_have_title(first_title)
+    assert feed_link(page) == first_feed
