@@ -203,3 +203,31 @@ def test_a_capped_count_says_ten_thousand_plus(seed, monkeypatch) -> None:
     monkeypatch.setattr(paging, "COUNT_LIMIT", 3)
     html = Client().get("/").content.decode()
     assert re.search(r'id="result-count" role="status">3\+ statements<', html)
+
+
+def make_printed_statements(count: int) -> None:
+    from tests.factories import AnonymousSpeakerFactory, TopicFactory
+
+    for n in range(count):
+        speaker = AnonymousSpeakerFactory() if n % 2 else None
+        statement = VerifiedStatementFactory(**({"speaker": speaker} if speaker else {}))
+        statement.topics.add(TopicFactory())
+        appearance = AppearanceFactory(statement=statement, source=SourceFactory())
+        appearance.via = OutletFactory()
+        appearance.save()
+
+
+@pytest.mark.parametrize("url", ["/", "/?q=back", "/feed/", "/speakers/", "/topics/", "/outlets/"])
+def test_list_pages_read_as_many_queries_for_twenty_statements_as_for_two(db, url) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert Client().get(url, HTTP_CACHE_CONTROL="no-cache").status_code == 200
+        return len(captured)
+
+    make_printed_statements(2)
+    few = queries()
+    make_printed_statements(18)
+    assert queries() == few
