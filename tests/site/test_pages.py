@@ -252,3 +252,34 @@ def test_timeline_counts_every_month_between_the_first_and_the_last(db) -> None:
     chart = timeline(Statement.objects.filter(speaker=speaker))
     assert chart["unit"] == "month"
     assert chart["rows"] == [("Jan 2024", 1), ("Feb 2024", 0), ("Mar 2024", 1)]
+
+
+def test_detail_pages_read_as_many_queries_for_many_rows_as_for_one(db) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import AffiliationFactory, OutletFactory
+
+    ministry = OrganizationFactory()
+    statement = VerifiedStatementFactory(organization=ministry)
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert Client().get(url, HTTP_CACHE_CONTROL="no-cache").status_code == 200
+        return len(captured)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            AppearanceFactory(statement=statement, via=OutletFactory())
+            AffiliationFactory(organization=ministry)
+            VerifiedStatementFactory(speaker=statement.speaker, organization=ministry)
+
+    urls = [
+        f"/statements/{statement.pk}/",
+        f"/organizations/{ministry.slug}/",
+        f"/speakers/{statement.speaker.slug}/",
+    ]
+    add(1)
+    few = [queries(url) for url in urls]
+    add(9)
+    assert [queries(url) for url in urls] == few
