@@ -9,6 +9,7 @@ WP_URL = (
 PAGE_TYPES = [
     "search",
     "search results",
+    "search, nothing found",
     "statement",
     "speaker",
     "organization",
@@ -20,6 +21,7 @@ PAGE_TYPES = [
     "outlet index",
     "topic index",
     "about",
+    "not found",
 ]
 
 
@@ -33,6 +35,7 @@ def path_of(page_type: str) -> str:
     fixed = {
         "search": "/",
         "search results": "/?q=landmines",
+        "search, nothing found": "/?q=peskovv+zebras",
         "speaker": "/speakers/dmitry-peskov/",
         "organization": "/organizations/kremlin/",
         "outlet": "/outlets/the-washington-post/",
@@ -42,6 +45,7 @@ def path_of(page_type: str) -> str:
         "outlet index": "/outlets/",
         "topic index": "/topics/",
         "about": "/about/",
+        "not found": "/speakers/nobody-of-that-name/",
     }
     if page_type == "statement":
         return f"/statements/{waves_of_troops().pk}/"
