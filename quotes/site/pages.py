@@ -63,7 +63,15 @@ def statement_context(statement: Statement, request: HttpRequest) -> dict[str, A
         "first_reported_on": day_text(statement.first_reported_on),
         "appearances": shown,
         "first": first,
-        "answered": answered,
+        "answered": _brief(answered) if answered else None,
+        # Brief fields only: a statement answered a hundred times lists its first ten.
+        "responses": [
+            _brief(r)
+            for r in reads.statements(request.user)
+            .filter(in_response_to=statement)
+            .prefetch_related(None)
+            .order_by("said_on", "id")[:10]
+        ],
         "other": list(reads.other_statements_by_speaker(statement, request.user)),
         "citation": citation(statement, who, date, first, url),
         "json_ld": as_json_script(json_ld(statement, appearances, url)),
@@ -71,6 +79,13 @@ def statement_context(statement: Statement, request: HttpRequest) -> dict[str, A
         "draft": statement.status != Statement.Status.VERIFIED,
         "admin_url": _admin(request, "statement", statement.pk),
     }
+
+
+def _brief(statement: Statement) -> dict[str, Any]:
+    """Who said it and how it starts: a linked line about another statement."""
+    who = statement.speaker or statement.organization
+    text = statement.text if len(statement.text) <= 120 else statement.text[:119] + "…"
+    return {"pk": statement.pk, "who": who.name if who else "Unknown", "text": text}
 
 
 def citation(statement: Statement, who: str, date: str, first: Appearance | None, url: str) -> str:

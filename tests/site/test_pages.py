@@ -283,3 +283,14 @@ def test_detail_pages_read_as_many_queries_for_many_rows_as_for_one(db) -> None:
     few = [queries(url) for url in urls]
     add(9)
     assert [queries(url) for url in urls] == few
+
+
+def test_statement_page_links_what_it_answers_and_what_answered_it(db) -> None:
+    question = VerifiedStatementFactory(text="Will you back down?")
+    answer = VerifiedStatementFactory(text="We will not back down.", in_response_to=question)
+    asked = Client().get(f"/statements/{question.pk}/").content.decode()
+    answered = Client().get(f"/statements/{answer.pk}/").content.decode()
+    assert f'href="/statements/{answer.pk}/"' in asked
+    assert "Answered by" in asked
+    assert f'href="/statements/{question.pk}/"' in answered
+    assert "In response to" in answered
