@@ -25,6 +25,17 @@ browser_test = [
 ]
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests last. pytest groups them by pytest-playwright's session-wide
+    browser parameter after pytest-django has put the transactional tests last, which
+    would leave database tests to run after a transactional test's flush, without what
+    the migrations created (serialized_rollback restores it only before such a test)."""
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    if browser:
+        items[:] = [item for item in items if not item.get_closest_marker("browser")] + browser
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _django_beside_playwright(
     request: pytest.FixtureRequest, django_db_setup: None, chromium: Path
