@@ -4,6 +4,7 @@ same first page of statements, in the same order."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.syndication.views import Feed
@@ -12,39 +13,80 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
+from quotes import reads
+
 from . import searching
 from .display import Card
+
+SITE_TITLE = "Quote and Attribution Database"
+
+
+@dataclass
+class FeedSearch:
+    """One request's search: the feed instance is shared by every request (and thread)
+    of the process, so nothing of a request may be kept on it."""
+
+    results: searching.Results
+    query: str
+    described: str
+
+
+class BadParameters(Exception):
+    pass
+
+
+def describe(params: Any, user: reads.User) -> str:
+    """The search in words, for the feed's title: its text and what it is narrowed to."""
+    parts = [f"“{q}”"] if (q := params.get("q", "").strip()) else []
+    if slug := params.get("speaker"):
+        speaker = reads.speakers(user).filter(slug=slug).first()
+        parts.append(speaker.label if speaker else slug)
+    for name in ("organization", "outlet", "via"):
+        if slug := params.get(name):
+            found = reads.organizations().filter(slug=slug).prefetch_related(None).first()
+            parts.append(found.name if found else slug)
+    if slug := params.get("topic"):
+        topic = reads.topics().filter(slug=slug).first()
+        parts.append(topic.name if topic else slug)
+    return ", ".join(parts)
 
 
 class SearchFeed(Feed):
     feed_type = Atom1Feed
-    title = "Quote and Attribution Database"
     subtitle = "Statements matching a search, as the search page lists them."
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.results = searching.run(request.GET, request.user)
-        if self.results.errors:
-            problems = "; ".join(
-                f"{name}: {' '.join(messages)}" for name, messages in self.results.errors.items()
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except BadParameters as bad:
+            return HttpResponse(f"Bad parameters. {bad}\n", status=400, content_type="text/plain")
+
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FeedSearch:
+        results = searching.run(request.GET, request.user)
+        if results.errors:
+            raise BadParameters(
+                "; ".join(f"{name}: {' '.join(m)}" for name, m in results.errors.items())
             )
-            return HttpResponse(
-                f"Bad parameters. {problems}\n", status=400, content_type="text/plain"
-            )
-        self.query = searching.query_string(searching.filter_pairs(request.GET))
-        return super().__call__(request, *args, **kwargs)
+        query = searching.query_string(searching.filter_pairs(request.GET))
+        return FeedSearch(results, query, describe(request.GET, request.user))
 
-    def link(self) -> str:
-        return reverse("site:search") + self.query
+    def title(self, obj: FeedSearch) -> str:
+        return f"{obj.described} — {SITE_TITLE}" if obj.described else SITE_TITLE
 
-    def feed_url(self) -> str:
-        return reverse("site:feed") + self.query
+    def link(self, obj: FeedSearch) -> str:
+        return reverse("site:search") + obj.query
 
-    def items(self) -> list[Card]:
-        return self.results.cards
+    def feed_url(self, obj: FeedSearch) -> str:
+        return reverse("site:feed") + obj.query
+
+    def items(self, obj: FeedSearch) -> list[Card]:
+        return obj.results.cards
 
     def item_title(self, item: Card) -> str:
         text = item.statement.text
-        return f"{item.who}: “{text if len(text) <= 100 else text[:99] + '…'}”"
+        # Only curators' feeds carry these: the public's list verified statements only.
+        mark = "[Draft] " if item.draft else "[Retracted] " if item.retracted else ""
+        return f"{mark}{item.who}: “{text if len(text) <= 100 else text[:99] + '…'}”"
 
     def item_description(self, item: Card) -> str:
         return f"{item.statement.text} ({item.date})"

@@ -15,6 +15,8 @@ from tests.factories import (
     AppearanceFactory,
     OrganizationFactory,
     SourceFactory,
+    SpeakerFactory,
+    StatementFactory,
     VerifiedStatementFactory,
 )
 
@@ -184,6 +186,38 @@ def test_search_feed_is_atom_listing_the_pages_statements(seed) -> None:
 
 def test_feed_with_malformed_parameters_is_400(db) -> None:
     assert Client().get("/feed/?said_before=soon").status_code == 400
+
+
+def test_feed_keeps_no_request_state_on_its_shared_instance(db, curator) -> None:
+    # One instance serves every thread: a curator's drafts kept on it could reach the
+    # next anonymous reader's feed.
+    from django.test import RequestFactory
+
+    from quotes.site.feeds import SearchFeed
+
+    StatementFactory(text="A draft only curators see.")
+    feed = SearchFeed()
+    before = dict(vars(feed))
+    request = RequestFactory().get("/feed/")
+    request.user = curator
+    assert b"A draft only curators see." in feed(request).content
+    assert vars(feed) == before
+
+
+def test_feed_title_names_the_search_and_marks_drafts_for_curators(db, curator_client) -> None:
+    speaker = SpeakerFactory(name="Maria Zakharova")
+    StatementFactory(speaker=speaker, text="Mines are a draft.")
+    VerifiedStatementFactory(speaker=speaker, text="Mines are published.")
+    public = ET.fromstring(Client().get(f"/feed/?q=mines&speaker={speaker.slug}").content)
+    assert public.find(f"{ATOM}title").text.startswith("“mines”, Maria Zakharova")
+    titles = [e.find(f"{ATOM}title").text for e in public.findall(f"{ATOM}entry")]
+    assert titles == ["Maria Zakharova: “Mines are published.”"]
+    curated = ET.fromstring(curator_client.get(f"/feed/?speaker={speaker.slug}").content)
+    titles = sorted(e.find(f"{ATOM}title").text for e in curated.findall(f"{ATOM}entry"))
+    assert titles == [
+        "Maria Zakharova: “Mines are published.”",
+        "[Draft] Maria Zakharova: “Mines are a draft.”",
+    ]
 
 
 def test_admin_view_on_site_opens_the_public_page(db, curator_client) -> None:
