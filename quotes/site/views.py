@@ -14,7 +14,6 @@ from django_htmx.middleware import HtmxDetails
 
 from quotes import reads, search
 from quotes.facets import FACET_LIMIT
-from quotes.models import Statement
 
 from . import pages, searching
 from .cache import cached
@@ -140,7 +139,7 @@ def statement_page(request: HttpRequest, pk: int) -> HttpResponse:
         return not_found(request, "statement")
     statement = reads.statements(request.user).filter(pk=pk).first()
     if statement is None:
-        gone = Statement.objects.filter(pk=pk, status=Statement.Status.RETRACTED).first()
+        gone = reads.retracted_statement(pk)
         if gone is None:
             return not_found(request, "statement")
         context = {"statement": gone, "reason": gone.retraction_reason}

@@ -113,6 +113,19 @@ def test_retracted_statement_is_410_with_its_reason(db, curator) -> None:
     assert "Misattributed by the outlet." in response.content.decode()
 
 
+def test_statement_retracted_before_it_was_ever_published_is_404(db, curator) -> None:
+    statement = StatementFactory()
+    services.statement_retract(
+        statement=statement,
+        reason="Our source asked us not to use it.",
+        by=curator,
+        expected_version=statement.version,
+    )
+    response = Client().get(f"/statements/{statement.pk}/")
+    assert response.status_code == 404
+    assert "Our source asked us not to use it." not in response.content.decode()
+
+
 def test_draft_statement_is_404_to_the_public(db) -> None:
     statement = VerifiedStatementFactory(status=Statement.Status.DRAFT)
     assert Client().get(f"/statements/{statement.pk}/").status_code == 404
