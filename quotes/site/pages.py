@@ -200,7 +200,7 @@ def _descriptions(cards: list) -> list[dict[str, str]]:
 
 def organization_context(organization: Organization, request: HttpRequest) -> dict[str, Any]:
     slug = organization.slug
-    people = reads.affiliations().filter(organization=organization)
+    people = reads.affiliations(request.user).filter(organization=organization)
     sources = reads.speakers(request.user).filter(organization=organization, is_anonymous=True)
     with_departments = [("organization", slug), ("include_children", "true")]
     latest = searching.latest(dict(with_departments), request.user)
@@ -223,7 +223,10 @@ def organization_context(organization: Organization, request: HttpRequest) -> di
 
 
 def outlet_context(outlet: Organization, request: HttpRequest) -> dict[str, Any]:
-    sources = reads.sources(request.user).filter(outlet=outlet)[:50]
+    # Articles with a passage the reader may see: one quoted only in drafts would tell
+    # the public what the newsroom is working on.
+    quoted = reads.sources(request.user).filter(outlet=outlet, appearance_count__gt=0)
+    sources = quoted[:50]
     latest = searching.latest({"outlet": outlet.slug}, request.user)
     relayed = searching.latest({"via": outlet.slug}, request.user, size=1)
     return {

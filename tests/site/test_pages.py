@@ -11,6 +11,7 @@ from django.utils import timezone
 from quotes import services
 from quotes.models import Organization, Source, Speaker, Statement, Topic
 from tests.factories import (
+    AffiliationFactory,
     AnonymousSpeakerFactory,
     AppearanceFactory,
     OrganizationFactory,
@@ -124,6 +125,31 @@ def test_statement_retracted_before_it_was_ever_published_is_404(db, curator) ->
     response = Client().get(f"/statements/{statement.pk}/")
     assert response.status_code == 404
     assert "Our source asked us not to use it." not in response.content.decode()
+
+
+def test_organization_page_lists_only_people_with_a_published_statement(db, curator_client) -> None:
+    ministry = OrganizationFactory(name="Ministry of Mines")
+    published, unreported = SpeakerFactory(name="Anna Published"), SpeakerFactory(name="Ivan Draft")
+    for speaker in (published, unreported):
+        AffiliationFactory(speaker=speaker, organization=ministry)
+    VerifiedStatementFactory(speaker=published)
+    StatementFactory(speaker=unreported)
+    public = Client().get(f"/organizations/{ministry.slug}/").content.decode()
+    assert "Anna Published" in public
+    assert "Ivan Draft" not in public
+    assert "Ivan Draft" in curator_client.get(f"/organizations/{ministry.slug}/").content.decode()
+
+
+def test_outlet_page_lists_only_articles_with_a_published_passage(db, curator_client) -> None:
+    outlet = OrganizationFactory(name="Daily Mines", kind=Organization.Kind.NEWS_OUTLET)
+    printed = SourceFactory(outlet=outlet, title="Printed and published")
+    pending = SourceFactory(outlet=outlet, title="Printed for a draft")
+    AppearanceFactory(source=printed, statement=VerifiedStatementFactory())
+    AppearanceFactory(source=pending, statement=StatementFactory())
+    public = Client().get(f"/outlets/{outlet.slug}/").content.decode()
+    assert "Printed and published" in public
+    assert "Printed for a draft" not in public
+    assert "Printed for a draft" in curator_client.get(f"/outlets/{outlet.slug}/").content.decode()
 
 
 def test_draft_statement_is_404_to_the_public(db) -> None:
