@@ -7,6 +7,7 @@ import datetime
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.urls import reverse
 
@@ -29,6 +30,13 @@ def said_on_iso(said_on: datetime.date | None, precision: str) -> str | None:
     return {"month": said_on.strftime("%Y-%m"), "year": f"{said_on:%Y}"}.get(
         precision, said_on.isoformat()
     )
+
+
+def link_target(url: str) -> str | None:
+    """`url` if it is safe as a link (http or https), else None: a source's URL comes
+    from curators and imports, and `javascript:` in an href would run on a click."""
+    scheme = urlsplit(url.strip()).scheme.lower() if url else ""
+    return url if scheme in ("http", "https") else None
 
 
 def day_text(day: datetime.date | None) -> str:

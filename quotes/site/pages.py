@@ -19,7 +19,7 @@ from quotes.models import (
 )
 
 from . import searching
-from .display import as_json_script, day_text, said_on_iso, said_on_text
+from .display import as_json_script, day_text, link_target, said_on_iso, said_on_text
 from .forms import organization_tree
 from .timeline import timeline
 from .wording import differs, marked_wording
@@ -41,6 +41,7 @@ def statement_context(statement: Statement, request: HttpRequest) -> dict[str, A
             "appearance": a,
             "wording": marked_wording(statement.text, a.quoted_text),
             "differs": differs(statement.text, a.quoted_text),
+            "link": link_target(a.source.url),
         }
         for a in appearances
     ]
@@ -267,6 +268,7 @@ def source_context(source: Source, request: HttpRequest) -> dict[str, Any]:
     passages.sort(key=lambda p: p["appearance"].offset)
     context: dict[str, Any] = {
         "source": source,
+        "link": link_target(source.url),
         "date": day_text(source.published_on),
         "passages": passages,
         "marked_text": None,

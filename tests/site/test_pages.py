@@ -152,6 +152,18 @@ def test_outlet_page_lists_only_articles_with_a_published_passage(db, curator_cl
     assert "Printed for a draft" in curator_client.get(f"/outlets/{outlet.slug}/").content.decode()
 
 
+def test_source_urls_other_than_http_are_shown_but_not_linked(db) -> None:
+    source = SourceFactory(url="javascript:alert(document.cookie)")
+    statement = VerifiedStatementFactory()
+    AppearanceFactory(source=source, statement=statement)
+    for url in (f"/statements/{statement.pk}/", f"/sources/{source.pk}/"):
+        html = Client().get(url).content.decode()
+        assert 'href="javascript:' not in html, url
+        assert "javascript:alert(document.cookie)" in html, url
+    html = Client().get(f"/sources/{SourceFactory(url='https://e.example/a').pk}/").content
+    assert b'href="https://e.example/a"' in html
+
+
 def test_draft_statement_is_404_to_the_public(db) -> None:
     statement = VerifiedStatementFactory(status=Statement.Status.DRAFT)
     assert Client().get(f"/statements/{statement.pk}/").status_code == 404
