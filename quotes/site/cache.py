@@ -21,6 +21,10 @@ from quotes.generation import data_generation
 from quotes.models import Statement
 
 View = Callable[..., HttpResponseBase]
+UNKEPT_HEADERS = {"content-type", "content-length", "set-cookie"}
+# Entries are (content type, content, headers): "site2" keys leave entries of the
+# earlier (content type, content) shape unread.
+KEY_VERSION = "site2"
 
 
 def _cacheable(request: HttpRequest) -> bool:
@@ -35,8 +39,18 @@ def _cacheable(request: HttpRequest) -> bool:
 def _key(request: HttpRequest, generation: int) -> str:
     # An htmx request for the same URL gets a fragment, not the page.
     fragment = request.headers.get("HX-Target", "") if request.headers.get("HX-Request") else ""
-    page = f"site\n{generation}\n{fragment}\n{request.build_absolute_uri()}"
+    page = f"{KEY_VERSION}\n{generation}\n{fragment}\n{request.build_absolute_uri()}"
     return "page:" + sha256(page.encode()).hexdigest()
+
+
+def _kept_headers(response: HttpResponseBase) -> dict[str, str]:
+    """The headers a hit must answer with as the miss did (HX-Push-Url, Vary, ...):
+    all but those of the one response (its cookies, its length, the cache's own)."""
+    return {
+        name: value
+        for name, value in response.items()
+        if name.lower() not in UNKEPT_HEADERS and name != HEADER
+    }
 
 
 def cached(view: View) -> View:
@@ -51,8 +65,10 @@ def cached(view: View) -> View:
             return view(request, *args, **kwargs)
         pages, key = caches["pages"], _key(request, generation)
         if (hit := pages.get(key)) is not None:
-            content_type, content = hit
+            content_type, content, headers = hit
             response = HttpResponse(content, content_type=content_type)
+            for name, value in headers.items():
+                response[name] = value
             response[HEADER] = "hit"
             # As the rendered page varies: by session cookie (curators) and by htmx.
             patch_vary_headers(response, ["Cookie", "HX-Request", "HX-Target"])
@@ -61,9 +77,8 @@ def cached(view: View) -> View:
         if response.status_code == 200 and not response.streaming:
             if hasattr(response, "render"):
                 response.render()
-            pages.set(
-                key, (response["Content-Type"], response.content), settings.PAGE_CACHE_SECONDS
-            )
+            entry = (response["Content-Type"], response.content, _kept_headers(response))
+            pages.set(key, entry, settings.PAGE_CACHE_SECONDS)
             response[HEADER] = "miss"
         return response
 

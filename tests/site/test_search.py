@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 
 from quotes.models import Statement
@@ -195,6 +196,18 @@ def test_htmx_submission_gets_the_fragment_and_the_clean_url_to_push(seed) -> No
     assert response.status_code == 200
     assert response["HX-Push-Url"] == "/?q=mines"
     assert '<div id="search-page"' in response.content.decode()
+
+
+def test_a_cached_fragment_keeps_the_url_to_push_and_vary(seed) -> None:
+    def get() -> HttpResponse:
+        return Client().get(
+            "/?q=mines&speaker_name=&kind=", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-page"
+        )
+
+    miss, hit = get(), get()
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    assert hit["HX-Push-Url"] == miss["HX-Push-Url"] == "/?q=mines"
+    assert set(miss["Vary"].split(", ")) <= set(hit["Vary"].split(", "))
 
 
 def test_a_capped_count_says_ten_thousand_plus(seed, monkeypatch) -> None:
