@@ -164,6 +164,20 @@ def test_source_urls_other_than_http_are_shown_but_not_linked(db) -> None:
     assert b'href="https://e.example/a"' in html
 
 
+def test_a_speaker_with_a_non_ascii_slug_is_linked_and_opens(db) -> None:
+    from django.urls import reverse
+
+    speaker = SpeakerFactory(name="Sergéy Lavrov", slug="sergéy-lavrov")
+    VerifiedStatementFactory(speaker=speaker)
+    url = reverse("site:speaker", args=[speaker.slug])
+    for page in ("/", "/speakers/"):
+        response = Client().get(page)
+        assert response.status_code == 200, page
+        assert url in response.content.decode(), page
+    assert Client().get(url).status_code == 200
+    assert Client().get("/speakers/sergéy-lavrov/extra/").status_code == 404
+
+
 def test_draft_statement_is_404_to_the_public(db) -> None:
     statement = VerifiedStatementFactory(status=Statement.Status.DRAFT)
     assert Client().get(f"/statements/{statement.pk}/").status_code == 404
