@@ -33,6 +33,9 @@ SUGGESTION_WORDS = 3  # words of a search tried one by one for suggestions: boun
 # Parameters of the page only: the typed speaker name is resolved to `speaker`.
 SPEAKER_NAME = "speaker_name"
 PAGE_PARAMETERS = {"cursor", "page_size"}
+# Longer typed names are cut: no speaker's name is this long, and trigram matching of
+# a pasted page of text would take seconds.
+MAX_TYPED = 200
 # Parameters a chip removes, with their label.
 CHIP_LABELS = {
     "speaker": "Speaker",
@@ -73,7 +76,7 @@ def canonical(params: QueryDict, user: User) -> tuple[list[tuple[str, str]] | No
     pairs = [(k, v.strip()) for k, v in items(params)]
     kept = [(k, v) for k, v in pairs if v and k != SPEAKER_NAME]
     problem = None
-    if typed := params.get(SPEAKER_NAME, "").strip():
+    if typed := params.get(SPEAKER_NAME, "").strip()[:MAX_TYPED]:
         found = search.search_speakers(reads.speakers(user), typed).values_list("slug", flat=True)
         if slug := next(iter(found[:1]), None):
             kept = [(k, v) for k, v in kept if k != "cursor"]
@@ -212,8 +215,8 @@ def suggestions(q: str, user: User) -> dict[str, list]:
 
 
 def _resembling(q: str, user: User) -> dict[str, list]:
-    speakers = list(search.search_speakers(reads.speakers(user), q)[:5])
-    named = OrganizationFilter({"q": q[:200]}, queryset=reads.organizations()).qs
+    speakers = list(search.search_speakers(reads.speakers(user), q[:MAX_TYPED])[:5])
+    named = OrganizationFilter({"q": q[:MAX_TYPED]}, queryset=reads.organizations()).qs
     organizations = list(named.prefetch_related(None)[:10])
     news = Organization.Kind.NEWS_OUTLET
     return {

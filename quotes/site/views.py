@@ -108,7 +108,8 @@ def _search_context(params: QueryDict, results: searching.Results, request: Http
 def speaker_suggestions(request: HttpRequest) -> HttpResponse:
     """Speakers resembling the typed name (aliases and misspellings too): JSON with
     ?format=json, else list items linking to the search refined by each."""
-    typed = (request.GET.get(searching.SPEAKER_NAME) or request.GET.get("q") or "").strip()
+    typed = request.GET.get(searching.SPEAKER_NAME) or request.GET.get("q") or ""
+    typed = typed.strip()[: searching.MAX_TYPED]
     found = list(search.search_speakers(reads.speakers(request.user), typed)[:8]) if typed else []
     labels = reads.speaker_labels([s.pk for s in found if s.is_anonymous], request.user)
     base = [

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.test import Client
 
@@ -208,6 +209,23 @@ def test_a_cached_fragment_keeps_the_url_to_push_and_vary(seed) -> None:
     assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
     assert hit["HX-Push-Url"] == miss["HX-Push-Url"] == "/?q=mines"
     assert set(miss["Vary"].split(", ")) <= set(hit["Vary"].split(", "))
+
+
+def test_a_typed_speaker_name_is_matched_on_its_first_200_characters(db, monkeypatch) -> None:
+    from quotes import search
+
+    matched, search_speakers = [], search.search_speakers
+
+    def spy(queryset: QuerySet, q: str) -> QuerySet:
+        matched.append(q)
+        return search_speakers(queryset, q)
+
+    monkeypatch.setattr(search, "search_speakers", spy)
+    long = "Lloyd Austin " * 500
+    assert Client().get("/", {"speaker_name": long}).status_code == 400
+    Client().get("/suggest/speakers/", {"speaker_name": long})
+    assert matched
+    assert all(len(q) <= 200 for q in matched)
 
 
 def test_a_capped_count_says_ten_thousand_plus(seed, monkeypatch) -> None:
