@@ -41,7 +41,19 @@ FIELD_LABELS = {
     "ordering": "Sort by",
     "cursor": "Page",
     "page_size": "Results per page",
+    "speaker": "Speaker",
+    "source": "Source",
+    "exact": "Exact words only",
+    "status": "Status",
+    "reported_after": "First reported on or after",
+    "reported_before": "First reported on or before",
 }
+# Parameters with an input of their own in the form; the error summary links the
+# others (hidden or in the URL only) to the search box, which always exists.
+VISIBLE_FIELDS = {
+    "q", "speaker", "speaker_name", "organization", "include_children", "outlet", "via",
+    "kind", "anonymous", "topic", "said_after", "said_before", "ordering",
+}  # fmt: skip
 
 
 # Parameters the form has no field for, carried as hidden inputs so that submitting the
@@ -56,6 +68,8 @@ def hidden_inputs(params: QueryDict) -> list[tuple[str, str]]:
 
 
 def field_id(name: str) -> str:
+    if name not in VISIBLE_FIELDS:
+        return FIELD_IDS["q"]
     return FIELD_IDS.get(name, f"f-{name.replace('_', '')}")
 
 

@@ -228,6 +228,30 @@ def test_a_typed_speaker_name_is_matched_on_its_first_200_characters(db, monkeyp
     assert all(len(q) <= 200 for q in matched)
 
 
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ("cursor=nonsense", "Page"),
+        ("page_size=many", "Results per page"),
+        ("source=first", "Source"),
+        ("reported_after=soon", "First reported on or after"),
+        ("reported_before=soon", "First reported on or before"),
+    ],
+)
+def test_errors_of_parameters_without_a_field_link_to_the_search_box(
+    db, query: str, label: str
+) -> None:
+    response = Client().get(f"/?{query}")
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group()
+    links = re.findall(r'<a href="#([^"]+)">([^<:]+):', summary)
+    assert links
+    assert all(target == "q" for target, _ in links)
+    assert label in {name for _, name in links}
+    assert 'id="q"' in html
+
+
 def test_a_capped_count_says_ten_thousand_plus(seed, monkeypatch) -> None:
     from quotes import paging
 
