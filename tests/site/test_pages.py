@@ -5,7 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from quotes import services
@@ -176,6 +176,18 @@ def test_a_speaker_with_a_non_ascii_slug_is_linked_and_opens(db) -> None:
         assert url in response.content.decode(), page
     assert Client().get(url).status_code == 200
     assert Client().get("/speakers/sergéy-lavrov/extra/").status_code == 404
+
+
+@override_settings(ROOT_URLCONF="tests.site.prefixed_urls")
+def test_pages_link_the_api_and_search_wherever_they_are_mounted(db) -> None:
+    statement = VerifiedStatementFactory()
+    html = Client().get(f"/public/statements/{statement.pk}/").content.decode()
+    assert f'href="/data/api/statements/{statement.pk}/"' in html
+    assert 'href="/data/api/docs/"' in html
+    about = Client().get("/public/about/").content.decode()
+    assert 'href="/api/' not in about
+    search = Client().get("/public/").content.decode()
+    assert 'action="/public/" method="get" hx-get="/public/"' in search
 
 
 def test_draft_statement_is_404_to_the_public(db) -> None:
