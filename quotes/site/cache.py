@@ -38,7 +38,7 @@ def _cacheable(request: HttpRequest) -> bool:
 
 def _key(request: HttpRequest, generation: int) -> str:
     # An htmx request for the same URL gets a fragment, not the page.
-    fragment = request.headers.get("HX-Target", "") if request.headers.get("HX-Request") else ""
+    fragment = (request.htmx.target or "") if request.htmx else ""
     page = f"{KEY_VERSION}\n{generation}\n{fragment}\n{request.build_absolute_uri()}"
     return "page:" + sha256(page.encode()).hexdigest()
 

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
-from django_htmx.middleware import HtmxDetails
 
 from quotes import reads, search
 from quotes.facets import FACET_LIMIT
@@ -30,10 +29,9 @@ def not_found(request: HttpRequest, what: str) -> HttpResponse:
 
 
 def _fragment(request: HttpRequest, target: str) -> bool:
-    """Whether htmx asked for the `target` part of the page alone (django-htmx's
-    request.htmx, read here so the site needs no middleware of its own)."""
-    htmx = HtmxDetails(request)
-    return bool(htmx) and htmx.target == target
+    """Whether htmx asked for the `target` part of the page alone (request.htmx, set by
+    django-htmx's middleware)."""
+    return bool(request.htmx) and request.htmx.target == target
 
 
 @require_safe

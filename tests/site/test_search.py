@@ -252,6 +252,13 @@ def test_errors_of_parameters_without_a_field_link_to_the_search_box(
     assert 'id="q"' in html
 
 
+def test_requests_carry_django_htmxs_details(db) -> None:
+    response = Client().get("/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-page")
+    assert response.wsgi_request.htmx
+    assert response.wsgi_request.htmx.target == "search-page"
+    assert not Client().get("/").wsgi_request.htmx
+
+
 def test_a_capped_count_says_ten_thousand_plus(seed, monkeypatch) -> None:
     from quotes import paging
 
