@@ -309,6 +309,16 @@ def test_admin_view_on_site_opens_the_public_page(db, curator_client) -> None:
     )
 
 
+def test_statements_and_organizations_absolute_urls_are_their_public_pages(db) -> None:
+    statement = VerifiedStatementFactory()
+    ministry = OrganizationFactory(slug="ministry")
+    outlet = OrganizationFactory(slug="daily", kind=Organization.Kind.NEWS_OUTLET)
+    assert statement.get_absolute_url() == f"/statements/{statement.pk}/"
+    assert ministry.get_absolute_url() == "/organizations/ministry/"
+    assert outlet.get_absolute_url() == "/outlets/daily/"
+    assert Client().get(statement.get_absolute_url()).status_code == 200
+
+
 def test_admin_statement_page_marks_wording_differences(db, curator_client) -> None:
     statement = VerifiedStatementFactory(text="We will not back down.")
     source = SourceFactory(text="“We will back down.”")
