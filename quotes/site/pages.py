@@ -25,6 +25,7 @@ from .timeline import timeline
 from .wording import differs, marked_wording
 
 SITE_NAME = "Quote and Attribution Database"
+SOURCE_PASSAGES = 100  # statements a source page lists; a search by source pages the rest
 
 
 def _admin(request: HttpRequest, model: str, pk: int) -> str | None:
@@ -259,7 +260,9 @@ def source_context(source: Source, request: HttpRequest) -> dict[str, Any]:
     """The source's metadata and its quoted passages in article order. Curators also see
     the full text with each passage marked in place; the public does not, as the API's
     source detail withholds it (SourceDetailSerializer shows the text to curators only)."""
-    found = searching.run(_params({"source": str(source.pk), "page_size": "100"}), request.user)
+    found = searching.run(
+        _params({"source": str(source.pk), "page_size": str(SOURCE_PASSAGES)}), request.user
+    )
     passages = []
     for card in found.cards:
         for appearance in card.statement.appearances.all():
@@ -271,6 +274,11 @@ def source_context(source: Source, request: HttpRequest) -> dict[str, Any]:
         "link": link_target(source.url),
         "date": day_text(source.published_on),
         "passages": passages,
+        # More statements quote it than the page lists: say so, and where to find them all.
+        "cut": found.page is not None and found.page.next_cursor is not None,
+        "shown": f"{len(found.cards):,}",
+        "total": f"{found.page.count:,}" if found.page else "",
+        "search_url": reverse("site:search") + searching.query_string([("source", str(source.pk))]),
         "marked_text": None,
         "admin_url": _admin(request, "source", source.pk),
     }

@@ -190,6 +190,22 @@ def test_pages_link_the_api_and_search_wherever_they_are_mounted(db) -> None:
     assert 'action="/public/" method="get" hx-get="/public/"' in search
 
 
+def test_a_source_page_cut_short_says_so_and_links_the_full_search(db, monkeypatch) -> None:
+    from quotes.site import pages
+
+    monkeypatch.setattr(pages, "SOURCE_PASSAGES", 2)
+    source = SourceFactory()
+    for _ in range(3):
+        AppearanceFactory(source=source, statement=VerifiedStatementFactory())
+    html = Client().get(f"/sources/{source.pk}/").content.decode()
+    assert html.count('class="appearance"') == 2
+    assert "first 2 of 3 statements" in html
+    assert f'href="/?source={source.pk}"' in html
+    whole = SourceFactory()
+    AppearanceFactory(source=whole, statement=VerifiedStatementFactory())
+    assert "All statements quoting" not in Client().get(f"/sources/{whole.pk}/").content.decode()
+
+
 def test_draft_statement_is_404_to_the_public(db) -> None:
     statement = VerifiedStatementFactory(status=Statement.Status.DRAFT)
     assert Client().get(f"/statements/{statement.pk}/").status_code == 404
