@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.test import Client
@@ -257,6 +258,20 @@ def test_requests_carry_django_htmxs_details(db) -> None:
     assert response.wsgi_request.htmx
     assert response.wsgi_request.htmx.target == "search-page"
     assert not Client().get("/").wsgi_request.htmx
+
+
+def test_the_search_status_region_stays_outside_what_htmx_swaps(db) -> None:
+    page = Client().get("/?q=mines").content.decode()
+    region = '<p id="search-status" class="visually-hidden" role="status" aria-live="polite">'
+    assert region in page
+    assert page.index(region) > page.index('<div id="search-page"')
+    # After the whole of #search-page: the swap leaves the region, and what it said, be.
+    assert page.index(region) > page.index('<div id="results">')
+    fragment = Client().get("/?q=mines", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-page")
+    assert 'id="search-status"' not in fragment.content.decode()
+    script = (settings.BASE_DIR / "quotes/static/site/site.js").read_text()
+    assert 'getElementById("search-status")' in script
+    assert 'querySelector(".error-summary")' in script
 
 
 def test_a_capped_count_says_ten_thousand_plus(seed, monkeypatch) -> None:

@@ -1,6 +1,9 @@
 // Enhancements only: every page works without this file.
 // "Copy citation": the button is hidden until this script can make it work.
 document.addEventListener("DOMContentLoaded", () => {
+  // A page that answers with problems starts at their summary (GOV.UK's error summary).
+  const summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
   for (const button of document.querySelectorAll("button.copy[data-copy]")) {
     if (!navigator.clipboard) continue;
     button.hidden = false;
@@ -20,6 +23,7 @@ document.addEventListener("DOMContentLoaded", () => {
 // them, move focus to the result count (announced as a status), not to the page's start.
 document.addEventListener("htmx:afterSettle", (event) => {
   if (event.detail.target.id !== "search-page") return;
+  announce();
   if (document.activeElement && document.activeElement !== document.body) return;
   const count = document.getElementById("result-count") || document.querySelector(".error-summary");
   if (count) {
@@ -34,3 +38,12 @@ document.addEventListener("htmx:historyRestore", () => {
   const link = document.getElementById("feed-link");
   if (restored && link && restored.dataset.feedUrl) link.href = restored.dataset.feedUrl;
 });
+// The swapped-in count is a new element, which screen readers do not announce: say it
+// in the live region that stays in the page (#search-status, outside #search-page).
+function announce() {
+  const status = document.getElementById("search-status");
+  if (!status) return;
+  const count = document.getElementById("result-count");
+  const summary = document.querySelector(".error-summary h2");
+  status.textContent = count ? count.textContent.trim() : summary ? summary.textContent.trim() : "";
+}
