@@ -181,6 +181,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # request.htmx: whether the site's views answer with a fragment or the page.
+    "django_htmx.middleware.HtmxMiddleware",
     "quotes.middleware.RejectUnstorableQueryMiddleware",
 ]
 

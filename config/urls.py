@@ -1,15 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from quotes.throttling import throttled_login
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/api/v1/", permanent=False)),
     path("api/v1/", include("quotes.api.urls")),
     # Before admin.site.urls, so that login attempts are throttled.
     path("admin/login/", throttled_login(admin.site.login), name="throttled-login"),
     path("admin/", admin.site.urls),
+    # The public site last: its pages sit at the root.
+    path("", include("quotes.site.urls")),
 ]
 
 handler400 = "quotes.problems.bad_request"

@@ -16,6 +16,7 @@ from . import correction, search, services
 from .admin_history import HistoryAdminMixin, revision_or_404
 from .forms import AppearanceForm, NameListField
 from .models import Affiliation, Appearance, Organization, Source, Speaker, Statement, Topic
+from .site.wording import differs, marked_wording
 
 admin.site.site_header = "Quote and attribution database"
 admin.site.site_title = "Quotes admin"
@@ -180,9 +181,17 @@ class StatementAdmin(HistoryAdminMixin, admin.ModelAdmin):
         if statement.pk is None:
             return render_to_string("admin/quotes/wordings.html", {"appearances": []})
         appearances = statement.appearances.select_related("source__outlet", "via")
+        # Each wording's differences from the canonical text marked as the site marks them.
+        for appearance in appearances:
+            appearance.marked = marked_wording(statement.text, appearance.quoted_text)
+            appearance.differs = differs(statement.text, appearance.quoted_text)
         return render_to_string(
             "admin/quotes/wordings.html", {"statement": statement, "appearances": appearances}
         )
+
+    def view_on_site(self, statement: Statement) -> str:
+        # The public page (a draft's shows to curators, marked as a draft).
+        return reverse("site:statement", args=[statement.pk])
 
     can_revert = True
 
@@ -276,6 +285,9 @@ class SourceAdmin(HistoryAdminMixin, admin.ModelAdmin):
     def appearance_count(self, source: Source) -> int:
         return source.appearance_count
 
+    def view_on_site(self, source: Source) -> str:
+        return reverse("site:source", args=[source.pk])
+
 
 @admin.register(Speaker)
 class SpeakerAdmin(HistoryAdminMixin, admin.ModelAdmin):
@@ -298,6 +310,9 @@ class SpeakerAdmin(HistoryAdminMixin, admin.ModelAdmin):
     def statement_count(self, speaker: Speaker) -> int:
         return speaker.statement_count
 
+    def view_on_site(self, speaker: Speaker) -> str:
+        return reverse("site:speaker", args=[speaker.slug])
+
 
 @admin.register(Organization)
 class OrganizationAdmin(HistoryAdminMixin, admin.ModelAdmin):
@@ -308,6 +323,10 @@ class OrganizationAdmin(HistoryAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     formfield_overrides = NAME_LISTS
+
+    def view_on_site(self, organization: Organization) -> str:
+        page = "outlet" if organization.kind == Organization.Kind.NEWS_OUTLET else "organization"
+        return reverse(f"site:{page}", args=[organization.slug])
 
 
 @admin.register(Affiliation)
@@ -331,6 +350,9 @@ class TopicAdmin(HistoryAdminMixin, admin.ModelAdmin):
     @admin.display(description="statements", ordering="statement_count")
     def statement_count(self, topic: Topic) -> int:
         return topic.statement_count
+
+    def view_on_site(self, topic: Topic) -> str:
+        return reverse("site:topic", args=[topic.slug])
 
 
 # The review queue of article intake (candidates) has its own module.

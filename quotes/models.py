@@ -192,7 +192,9 @@ class Organization(Versioned):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:quotes_organization_change", args=[self.pk])
+        """The public page: an outlet's lists what it printed, another's what it said."""
+        page = "outlet" if self.kind == OrganizationKind.NEWS_OUTLET else "organization"
+        return reverse(f"site:{page}", args=[self.slug])
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -640,7 +642,8 @@ class Statement(Versioned):
         return f"{who}: “{text}”"
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:quotes_statement_change", args=[self.pk])
+        # The public page; a draft's opens to curators only, marked as a draft.
+        return reverse("site:statement", args=[self.pk])
 
     @property
     def credited_to(self) -> Speaker | Organization | None:

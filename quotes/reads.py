@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from quotes.models import (
@@ -63,6 +63,22 @@ def statements(user: User) -> QuerySet[Statement]:
         .select_related("speaker", "organization")
         .prefetch_related(Prefetch("appearances", queryset=appearances), "topics")
     )
+
+
+def retracted_statement(pk: int) -> Statement | None:
+    """The statement `pk` if it was retracted after the public had seen it: verified
+    once (verified_at, or a verify in its history, as a revert may clear the field).
+    One retracted while still a draft was never news: to the public it does not exist."""
+    verified = Revision.objects.filter(
+        content_type__app_label="quotes",
+        content_type__model="statement",
+        # Its own history only, not that of a duplicate merged into it.
+        origin_id=OuterRef("pk"),
+        action=Revision.Action.VERIFY,
+    )
+    once_public = Q(verified_at__isnull=False) | Q(Exists(verified))
+    retracted = Statement.objects.filter(pk=pk, status=Statement.Status.RETRACTED)
+    return retracted.filter(once_public).first()
 
 
 def other_statements_by_speaker(statement: Statement, user: User) -> QuerySet[Statement]:
@@ -250,5 +266,11 @@ def without_hidden_statements(topics: list[Topic], user: User) -> list[Topic]:
     return topics
 
 
-def affiliations() -> QuerySet[Affiliation]:
-    return Affiliation.objects.select_related("speaker", "organization").order_by("id")
+def affiliations(user: User | None = None) -> QuerySet[Affiliation]:
+    """Affiliations, and given the reader only those of speakers `user` may see: one
+    whose every statement is a draft is not news yet (see speakers)."""
+    listed = Affiliation.objects.select_related("speaker", "organization").order_by("id")
+    if user is not None and not sees_every_statement(user):
+        visible = Statement.objects.visible_to(user)
+        listed = listed.filter(Exists(visible.filter(speaker=OuterRef("speaker"))))
+    return listed

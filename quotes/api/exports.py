@@ -36,6 +36,26 @@ CSV_COLUMNS = [
     "topics",
     "source_titles",
     "source_urls",
+    # Added after the columns above, which stay as they were for existing scripts.
+    "outlets",
+    "appearance_count",
+]
+
+# One row per statement, so each appearance gets a numbered group of columns: a cell per
+# value (wordings hold newlines, so values joined in one cell could not be told apart).
+# Past the last group appearance_count says how many more there are (docs/csv.md).
+CSV_APPEARANCES = 5
+APPEARANCE_FIELDS = [
+    "outlet",
+    "source_title",
+    "source_url",
+    "published_on",
+    "wording",
+    "attribution",
+    "via",
+]
+CSV_COLUMNS += [
+    f"appearance_{n}_{field}" for n in range(1, CSV_APPEARANCES + 1) for field in APPEARANCE_FIELDS
 ]
 
 
@@ -63,10 +83,36 @@ class _Echo:
         return value
 
 
+def _name(outlet: dict[str, str] | None) -> str:
+    return outlet["name"] if outlet else ""
+
+
+def _appearance_cells(appearance: dict[str, Any]) -> list[Any]:
+    """One appearance (quotes.rows) as the APPEARANCE_FIELDS."""
+    source = appearance["source"]
+    return [
+        _name(source["outlet"]),
+        source["title"],
+        source["url"],
+        source["published_on"] or "",
+        appearance["quoted_text"],
+        appearance["attribution"],
+        _name(appearance["via"]),
+    ]
+
+
+def _appearance_columns(appearances: list[dict[str, Any]]) -> list[Any]:
+    shown = appearances[:CSV_APPEARANCES]
+    cells = [cell for appearance in shown for cell in _appearance_cells(appearance)]
+    return cells + [""] * (len(APPEARANCE_FIELDS) * (CSV_APPEARANCES - len(shown)))
+
+
 def csv_row(row: dict[str, Any]) -> list[Any]:
     """`row` (a statement row, quotes.rows) as the CSV_COLUMNS of one line."""
     speaker, organization = row["speaker"] or {}, row["organization"] or {}
-    sources = [appearance["source"] for appearance in row["appearances"]]
+    appearances = row["appearances"]
+    sources = [appearance["source"] for appearance in appearances]
+    outlets = dict.fromkeys(_name(source["outlet"]) for source in sources if source["outlet"])
     return [
         row["id"],
         row["said_on"] or "",
@@ -83,6 +129,9 @@ def csv_row(row: dict[str, Any]) -> list[Any]:
         " | ".join(row["topics"]),
         " | ".join(dict.fromkeys(source["title"] for source in sources)),
         " | ".join(dict.fromkeys(source["url"] for source in sources if source["url"])),
+        " | ".join(outlets),
+        len(appearances),
+        *_appearance_columns(appearances),
     ]
 
 

@@ -1,0 +1,226 @@
+"""The search page's work: the API's filter chain, its pages, facets and chips.
+
+StatementViewSet.list_page's steps exactly (reads.statements → StatementFilter →
+exports.paged → paging.Keyset), so that for the same parameters the page and
+GET /api/v1/statements/ list the same statements in the same order, and a cursor from
+one pages the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+
+from quotes import paging, reads, search
+from quotes.api.exports import paged
+from quotes.facets import statement_facets
+from quotes.filters import OrganizationFilter, StatementFilter
+from quotes.models import Organization
+
+from .display import Card, card
+
+User = AbstractBaseUser | AnonymousUser
+FACET_SIZE = 8
+SUGGESTION_WORDS = 3  # words of a search tried one by one for suggestions: bounded queries
+# Parameters of the page only: the typed speaker name is resolved to `speaker`.
+SPEAKER_NAME = "speaker_name"
+PAGE_PARAMETERS = {"cursor", "page_size"}
+# Longer typed names are cut: no speaker's name is this long, and trigram matching of
+# a pasted page of text would take seconds.
+MAX_TYPED = 200
+# Parameters a chip removes, with their label.
+CHIP_LABELS = {
+    "speaker": "Speaker",
+    "organization": "Organization",
+    "include_children": "Including departments",
+    "outlet": "Outlet",
+    "via": "Relayed via",
+    "kind": "Kind",
+    "anonymous": "Speaker",
+    "topic": "Topic",
+    "said_after": "Said on or after",
+    "said_before": "Said on or before",
+    "reported_after": "Reported on or after",
+    "reported_before": "Reported on or before",
+    "source": "Source",
+    "status": "Status",
+}
+
+
+def items(params: QueryDict) -> list[tuple[str, str]]:
+    return [(key, value) for key in params for value in params.getlist(key)]
+
+
+def query_string(pairs: list[tuple[str, str]]) -> str:
+    return "?" + urlencode(pairs) if pairs else "?"
+
+
+def filter_pairs(params: QueryDict) -> list[tuple[str, str]]:
+    """The parameters the API takes for the same search (not the page's own)."""
+    accepted = set(StatementFilter.base_filters)
+    return [(k, v) for k, v in items(params) if k in accepted]
+
+
+def canonical(params: QueryDict, user: User) -> tuple[list[tuple[str, str]] | None, str | None]:
+    """The parameters the URL should hold instead, if different (empty fields of a
+    submitted form dropped, a typed speaker name resolved to its slug), and why a typed
+    name could not be resolved."""
+    pairs = [(k, v.strip()) for k, v in items(params)]
+    kept = [(k, v) for k, v in pairs if v and k != SPEAKER_NAME]
+    problem = None
+    if typed := params.get(SPEAKER_NAME, "").strip()[:MAX_TYPED]:
+        found = search.search_speakers(reads.speakers(user), typed).values_list("slug", flat=True)
+        if slug := next(iter(found[:1]), None):
+            kept = [(k, v) for k, v in kept if k != "cursor"]
+            if ("speaker", slug) not in kept:
+                kept.append(("speaker", slug))
+        else:
+            problem = f"No speaker’s name or alias resembles “{typed}”."
+    if kept == [(k, v) for k, v in items(params)]:
+        return None, problem
+    return (None if problem else kept), problem
+
+
+@dataclass
+class Results:
+    filterset: StatementFilter
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    page: paging.Page | None = None
+    cards: list[Card] = field(default_factory=list)
+    corrected: tuple[str, str] | None = None
+
+
+def run(params: QueryDict, user: User, size: int | None = None) -> Results:
+    """The statements for `params`, as the API's list finds and pages them."""
+    filterset = StatementFilter(params, queryset=reads.statements(user))
+    results = Results(filterset=filterset)
+    if not filterset.is_valid():
+        results.errors = {name: list(messages) for name, messages in filterset.errors.items()}
+        return results
+    statements = filterset.qs
+    try:
+        size = size or paging.bounded_int(
+            "page_size",
+            params.get("page_size"),
+            default=paging.DEFAULT_SIZE,
+            maximum=paging.MAX_SIZE,
+        )
+        page = paging.Keyset(paged(statements)).page(params.get("cursor"), size)
+    except paging.InvalidCursor as invalid:
+        results.errors = {"cursor": invalid.messages}
+        return results
+    except ValidationError as invalid:
+        results.errors = invalid.message_dict
+        return results
+    results.page, results.corrected = page, filterset.correction
+    q = filterset.correction[1] if filterset.correction else params.get("q")
+    results.cards = cards([row.pk for row in page.rows], user, q)
+    return results
+
+
+def cards(ids: list[int], user: User, q: str | None = None) -> list[Card]:
+    """The statements `ids`, in that order, ready to show (matches marked for `q`)."""
+    by_id = reads.statements(user).in_bulk(ids)
+    shown = [by_id[pk] for pk in ids if pk in by_id]
+    marked = search.highlights(shown, q) if q else {}
+    anonymous = [s.speaker_id for s in shown if s.speaker and s.speaker.is_anonymous]
+    labels = reads.speaker_labels(anonymous, user) if anonymous else {}
+    return [card(s, marked.get(s.pk) or _escaped(s.text), labels) for s in shown]
+
+
+def _escaped(text: str) -> str:
+    return escape(text)
+
+
+def latest(params: dict[str, str], user: User, size: int = 10) -> Results:
+    """The newest statements of a speaker's, organization's, outlet's or topic's page:
+    the search of `params` (a link to the full search shows the rest)."""
+    query = QueryDict(mutable=True)
+    query.update(params)
+    return run(query, user, size)
+
+
+def facets(results: Results, params: QueryDict, user: User) -> tuple[list[dict[str, Any]], bool]:
+    """Each facet's values with their counts and the link that refines by each, and
+    whether the counts cover every match (facets.FACET_LIMIT bounds them)."""
+    labels = partial(reads.speaker_labels, user=user)
+    found = statement_facets(results.filterset.qs, FACET_SIZE, labels)
+    base = [(k, v) for k, v in items(params) if k not in PAGE_PARAMETERS]
+    names = {
+        "speaker": "Speaker",
+        "organization": "Organization",
+        "outlet": "Outlet",
+        "kind": "Kind",
+        "topic": "Topic",
+        "year": "Year",
+    }
+    shown = []
+    for key, title in names.items():
+        values = []
+        for value in found[key]:
+            refine = [tuple(part.split("=", 1)) for part in value["filter"].split("&")]
+            replaced = {name for name, _ in refine}
+            active = all(pair in base for pair in refine)
+            link = [(k, v) for k, v in base if k not in replaced] + refine
+            values.append({**value, "url": query_string(link), "active": active})
+        if values:
+            shown.append({"name": key, "title": title, "values": values})
+    return shown, found["complete"]
+
+
+def chips(params: QueryDict, names: dict[tuple[str, str], str]) -> list[dict[str, str]]:
+    """The active filters, each with the link that removes it."""
+    pairs = [(k, v) for k, v in items(params) if k not in PAGE_PARAMETERS]
+    shown = []
+    for pair in pairs:
+        key, value = pair
+        if key not in CHIP_LABELS:
+            continue
+        label = names.get(pair, value)
+        if key == "anonymous":
+            label = "anonymous sources" if value.lower() in ("true", "1") else "named"
+        if key == "include_children":
+            shown.append({"label": CHIP_LABELS[key], "url": _without(pairs, pair)})
+            continue
+        shown.append({"label": f"{CHIP_LABELS[key]}: {label}", "url": _without(pairs, pair)})
+    return shown
+
+
+def _without(pairs: list[tuple[str, str]], pair: tuple[str, str]) -> str:
+    return query_string([p for p in pairs if p != pair])
+
+
+def speaker_names(slugs: list[str], user: User) -> dict[str, str]:
+    found = reads.speakers(user).filter(slug__in=slugs)
+    return {speaker.slug: speaker.label for speaker in found}
+
+
+def suggestions(q: str, user: User) -> dict[str, list]:
+    """Speakers, organizations and outlets resembling `q`, or failing that one of its
+    first few words ("Peskov" of "Peskov landmine"), offered when nothing matched."""
+    found: dict[str, list] = {"speakers": [], "organizations": [], "outlets": []}
+    words = [w for w in q.replace('"', " ").split() if len(w) >= 3 and not w.startswith("-")]
+    for attempt in [q.strip(), *words[:SUGGESTION_WORDS]]:
+        if attempt and not any(found.values()):
+            found = _resembling(attempt, user)
+    return found
+
+
+def _resembling(q: str, user: User) -> dict[str, list]:
+    speakers = list(search.search_speakers(reads.speakers(user), q[:MAX_TYPED])[:5])
+    named = OrganizationFilter({"q": q[:MAX_TYPED]}, queryset=reads.organizations()).qs
+    organizations = list(named.prefetch_related(None)[:10])
+    news = Organization.Kind.NEWS_OUTLET
+    return {
+        "speakers": speakers,
+        "organizations": [o for o in organizations if o.kind != news][:5],
+        "outlets": [o for o in organizations if o.kind == news][:5],
+    }

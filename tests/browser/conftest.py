@@ -1,0 +1,108 @@
+"""Browser tests: pytest-playwright drives Debian's Chromium (never a downloaded browser)
+through the public site, served by pytest-django's live_server with the seed loaded.
+
+Without Chromium they skip, saying why; with BROWSER_TESTS_REQUIRED=1 (CI, .ci/run)
+they fail instead, so that CI never passes without having run them."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Browser, BrowserContext, Page
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+# Each test needs committed data (the live server answers from another thread), and
+# serialized_rollback restores what the migrations created (the Curators group) after
+# the flush, for the transactional tests that run after these.
+browser_test = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests last. pytest groups them by pytest-playwright's session-wide
+    browser parameter after pytest-django has put the transactional tests last, which
+    would leave database tests to run after a transactional test's flush, without what
+    the migrations created (serialized_rollback restores it only before such a test)."""
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    if browser:
+        items[:] = [item for item in items if not item.get_closest_marker("browser")] + browser
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _django_beside_playwright(
+    request: pytest.FixtureRequest, django_db_setup: None, chromium: Path
+) -> Iterator[None]:
+    """Starts Playwright with Django still using the connections the test databases were
+    set up on. Playwright's sync API keeps an event loop running in this thread, and
+    while one runs Django's connections are kept per context (asgiref), so without this
+    every later test, browser or not, would get new connections that lack the
+    serialized contents of a serialized_rollback, and Django would refuse the tests'
+    plain synchronous ORM calls. Without Chromium (the `chromium` fixture) nothing starts."""
+    from django.db import connections
+
+    kept = {alias: connections[alias] for alias in connections}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        request.getfixturevalue("playwright")
+        for alias, connection in kept.items():
+            connections[alias] = connection
+        yield
+        for alias in kept:
+            del connections[alias]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    reason = f"No Chromium at {CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM)"
+    if os.environ.get("BROWSER_TESTS_REQUIRED") == "1":
+        pytest.fail(f"{reason}, and BROWSER_TESTS_REQUIRED=1.")
+    pytest.skip(f"{reason}: browser tests skipped.")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict, chromium: Path) -> dict:
+    """pytest-playwright's launch arguments, with Debian's Chromium as the browser."""
+    return {**browser_type_launch_args, "executable_path": str(chromium)}
+
+
+@pytest.fixture(scope="session")
+def base_url() -> None:
+    # Replaces pytest-playwright 0.10's own (a method on a plugin class, which pytest 9
+    # deprecates with a warning, an error here): pages are opened by full URL.
+    return None
+
+
+@pytest.fixture
+def seeded(transactional_db: None) -> None:
+    call_command("loaddata", "seed", verbosity=0)
+
+
+@pytest.fixture
+def site(live_server: Any, seeded: None) -> str:
+    """The live server's root URL, without the trailing slash, serving the seed."""
+    return live_server.url
+
+
+@pytest.fixture
+def no_js_page(browser: Browser) -> Iterator[Page]:
+    context: BrowserContext = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser: Browser) -> Iterator[Page]:
+    """A page 375 CSS pixels wide, as on a small phone."""
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    yield context.new_page()
+    context.close()

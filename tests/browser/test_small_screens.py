@@ -1,0 +1,28 @@
+"""At 375 CSS pixels wide (a small phone) no page scrolls sideways."""
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.conftest import browser_test
+from tests.browser.seed_pages import PAGE_TYPES, path_of
+
+pytestmark = browser_test
+
+# The elements wider than the viewport, to name in a failure.
+WIDER_THAN_VIEWPORT = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+  .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_no_page_scrolls_sideways_on_a_small_phone(
+    phone_page: Page, site: str, page_type: str
+) -> None:
+    phone_page.goto(site + path_of(page_type))
+
+    scroll_width, client_width = phone_page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+
+    assert client_width == 375
+    assert scroll_width <= client_width, phone_page.evaluate(WIDER_THAN_VIEWPORT)
