@@ -189,10 +189,6 @@ class StatementAdmin(HistoryAdminMixin, admin.ModelAdmin):
             "admin/quotes/wordings.html", {"statement": statement, "appearances": appearances}
         )
 
-    def view_on_site(self, statement: Statement) -> str:
-        # The public page (a draft's shows to curators, marked as a draft).
-        return reverse("site:statement", args=[statement.pk])
-
     can_revert = True
 
     def save_model(self, request: HttpRequest, obj: Statement, form: Any, change: bool) -> None:
@@ -285,9 +281,6 @@ class SourceAdmin(HistoryAdminMixin, admin.ModelAdmin):
     def appearance_count(self, source: Source) -> int:
         return source.appearance_count
 
-    def view_on_site(self, source: Source) -> str:
-        return reverse("site:source", args=[source.pk])
-
 
 @admin.register(Speaker)
 class SpeakerAdmin(HistoryAdminMixin, admin.ModelAdmin):
@@ -310,9 +303,6 @@ class SpeakerAdmin(HistoryAdminMixin, admin.ModelAdmin):
     def statement_count(self, speaker: Speaker) -> int:
         return speaker.statement_count
 
-    def view_on_site(self, speaker: Speaker) -> str:
-        return reverse("site:speaker", args=[speaker.slug])
-
 
 @admin.register(Organization)
 class OrganizationAdmin(HistoryAdminMixin, admin.ModelAdmin):
@@ -323,10 +313,6 @@ class OrganizationAdmin(HistoryAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     formfield_overrides = NAME_LISTS
-
-    def view_on_site(self, organization: Organization) -> str:
-        page = "outlet" if organization.kind == Organization.Kind.NEWS_OUTLET else "organization"
-        return reverse(f"site:{page}", args=[organization.slug])
 
 
 @admin.register(Affiliation)
@@ -350,9 +336,6 @@ class TopicAdmin(HistoryAdminMixin, admin.ModelAdmin):
     @admin.display(description="statements", ordering="statement_count")
     def statement_count(self, topic: Topic) -> int:
         return topic.statement_count
-
-    def view_on_site(self, topic: Topic) -> str:
-        return reverse("site:topic", args=[topic.slug])
 
 
 # The review queue of article intake (candidates) has its own module.

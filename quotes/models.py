@@ -151,6 +151,9 @@ class Topic(Versioned):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("site:topic", args=[self.slug])
+
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
@@ -305,6 +308,9 @@ class Speaker(Versioned):
     def __str__(self) -> str:
         return self.label
 
+    def get_absolute_url(self) -> str:
+        return reverse("site:speaker", args=[self.slug])
+
     @property
     def label(self) -> str:
         """The name, and for an anonymous source who printed it first and when (with the
@@ -430,6 +436,9 @@ class Source(Versioned):
     def __str__(self) -> str:
         outlet = self.outlet.name if self.outlet_id else "Unknown outlet"
         return f"{self.title} ({outlet})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:source", args=[self.pk])
 
 
 def sees_every_statement(user: AbstractBaseUser | AnonymousUser) -> bool:

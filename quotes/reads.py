@@ -266,11 +266,11 @@ def without_hidden_statements(topics: list[Topic], user: User) -> list[Topic]:
     return topics
 
 
-def affiliations(user: User | None = None) -> QuerySet[Affiliation]:
-    """Affiliations, and given the reader only those of speakers `user` may see: one
-    whose every statement is a draft is not news yet (see speakers)."""
+def affiliations(user: User) -> QuerySet[Affiliation]:
+    """Affiliations of the speakers `user` may see: one whose every statement is a
+    draft is not news yet (see speakers)."""
     listed = Affiliation.objects.select_related("speaker", "organization").order_by("id")
-    if user is not None and not sees_every_statement(user):
+    if not sees_every_statement(user):
         visible = Statement.objects.visible_to(user)
         listed = listed.filter(Exists(visible.filter(speaker=OuterRef("speaker"))))
     return listed

@@ -437,4 +437,4 @@ class AffiliationViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewset
     write_serializer_class = serializers.AffiliationWriteSerializer
 
     def get_queryset(self) -> QuerySet[Affiliation]:
-        return reads.affiliations()
+        return reads.affiliations(self.request.user)

@@ -188,3 +188,17 @@ def test_openapi_schema_is_valid_and_generates_without_warnings(tmp_path) -> Non
 
 def test_interactive_docs_page_renders(api: APIClient) -> None:
     assert api.get("/api/v1/docs/").status_code == 200
+
+
+def test_affiliations_of_a_speaker_with_only_drafts_are_not_public(
+    api: APIClient, curator_api: APIClient
+) -> None:
+    draft_only = StatementFactory(speaker=SpeakerFactory(slug="whistleblower")).speaker
+    AffiliationFactory(speaker=draft_only, title="Deputy")
+    AffiliationFactory(speaker=VerifiedStatementFactory().speaker, title="Spokesman")
+
+    def titles(client: APIClient) -> set[str]:
+        return {row["title"] for row in client.get("/api/v1/affiliations/").json()["results"]}
+
+    assert titles(api) == {"Spokesman"}
+    assert titles(curator_api) == {"Deputy", "Spokesman"}
