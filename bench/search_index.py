@@ -63,8 +63,7 @@ def measure(cursor, name: str, documents: str) -> dict[str, float]:
     computed = timed(cursor, f"CREATE UNLOGGED TABLE {table} AS {documents}")
     indexed = timed(cursor, f"CREATE INDEX {table}_gin ON {table} USING gin (vector)")
     cursor.execute(
-        "SELECT pg_relation_size(%s), pg_relation_size(%s), avg(length(vector)) FROM "
-        + table,
+        "SELECT pg_relation_size(%s), pg_relation_size(%s), avg(length(vector)) FROM " + table,
         [table, f"{table}_gin"],
     )
     vectors, index, lexemes = cursor.fetchone()
