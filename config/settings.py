@@ -315,7 +315,8 @@ REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXIES  # DRF's throttles use the same 
 # libpq's default, wait as long as TCP does), unless the URL sets connect_timeout.
 DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
 # And no statement may run longer than DATABASE_STATEMENT_TIMEOUT seconds (0: no limit):
-# answered 503 (quotes/timeouts.py), streamed exports excepted.
+# answered 503 (quotes/timeouts.py), streamed exports excepted. It applies to serving
+# (gunicorn, runserver); manage.py's other commands run without it.
 DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 30)
 for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":

@@ -1,6 +1,11 @@
 """No statement runs past the statement timeout, on either database; one cut short is
 answered 503 with Retry-After; streamed exports run without it."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.db import DatabaseError, OperationalError, connection
 from django.test import Client
@@ -63,3 +68,34 @@ def test_other_errors_are_no_timeout() -> None:
     with pytest.raises(DatabaseError) as failed:
         missing()
     assert not is_timeout(failed.value)
+
+
+def manage_py_timeout(*command: str) -> str:
+    """The statement timeout a manage.py command would run with (its settings)."""
+    probe = "from django.conf import settings; print(settings.DATABASE_STATEMENT_TIMEOUT)"
+    script = (
+        "import runpy, sys; import django.core.management as m; "
+        f"m.execute_from_command_line = lambda argv: exec({probe!r}); "
+        f"sys.argv = ['manage.py', *{list(command)!r}]; "
+        "runpy.run_path('manage.py', run_name='__main__')"
+    )
+    environment = {**os.environ, "DATABASE_STATEMENT_TIMEOUT": "7"}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def test_management_commands_run_without_the_timeout() -> None:
+    # A migration or a bulk load of a million statements runs for minutes.
+    assert manage_py_timeout("migrate") == "0"
+    assert manage_py_timeout("generate_corpus", "--statements", "1") == "0"
+
+
+def test_the_development_server_keeps_the_timeout() -> None:
+    assert manage_py_timeout("runserver") == "7"
