@@ -163,9 +163,11 @@ def overlapping(said_after: str) -> dict[str, str]:
     year, month = said_after[:4], said_after[:7]
     return {
         "said_on__gte": f"{year}-01-01",
-        "_where": f"said_on >= '{said_after}'"
+        # Parenthesized: Datasette joins its conditions (and its CSV pages' keyset
+        # condition) with AND, around which a bare OR would match far more.
+        "_where": f"(said_on >= '{said_after}'"
         f" OR (said_on_precision = 'month' AND said_on >= '{month}-01')"
-        f" OR (said_on_precision = 'year' AND said_on >= '{year}-01-01')",
+        f" OR (said_on_precision = 'year' AND said_on >= '{year}-01-01'))",
     }
 
 

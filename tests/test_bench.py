@@ -163,4 +163,4 @@ def test_the_side_by_side_suite_asks_datasette_the_same_questions() -> None:
     assert "speaker=ann-lee" in by_name["top speaker"].datasette
     assert "_search=%22a+b%22&_searchmode=raw" in by_name['phrase ("a b")'].datasette
     assert by_name["statement detail"].datasette.startswith("/db/statements/7.json")
-    assert "said_on+%3E%3D+%272024-05-17%27" in by_name["CSV (~100 rows)"].datasette
+    assert "%28said_on+%3E%3D+%272024-05-17%27" in by_name["CSV (~100 rows)"].datasette
