@@ -181,7 +181,9 @@ def suite(p: dict[str, str]) -> list[Pair]:
     ds_said = {"said_on__gte": "2023-01-01", "said_on__lte": "2023-03-31"}
     facets = [("_facet", f) for f in ("speaker", "organization", "outlet", "kind", "said_year")]
     phrase = f'"{p["phrase"]}"'
-    csv = {**overlapping(p["csv_after"]), "_sort_desc": "said_on"}
+    # In id order: Datasette 0.65.5 streams a CSV sorted with `_sort_desc` wrongly (past
+    # its first 1,000 rows it repeats rows: 1,418 lines, 1,000 distinct ids, for 1,021).
+    csv = overlapping(p["csv_after"])
     return [
         Pair("default list", "list", s, ds()),
         Pair("default list, page cache", "list", s, ds(), cached=True),
