@@ -4,6 +4,7 @@ bench/full on a small corpus against the production server)."""
 
 import importlib.util
 import io
+import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
@@ -96,3 +97,70 @@ def test_it_refuses_a_server_that_is_not_on_this_machine(monkeypatch: pytest.Mon
 
 def test_it_misspells_the_surname_only() -> None:
     assert bench.misspell("Lloyd Austin") == "Lloyd Asutin"
+
+
+# --- bench/vs_datasette.py ---------------------------------------------------------------
+
+VS = BENCH.parent / "vs_datasette.py"
+vs_spec = importlib.util.spec_from_file_location("bench_vs_datasette", VS)
+vs = importlib.util.module_from_spec(vs_spec)
+sys.modules["bench_vs_datasette"] = vs
+vs_spec.loader.exec_module(vs)
+
+
+def test_datasettes_database_holds_each_published_statement_flattened(
+    corpus: None, tmp_path: Path
+) -> None:
+    from quotes.models import Statement
+
+    published = Statement.objects.published().select_related("speaker", "organization")
+    statement = published.exclude(speaker=None).exclude(said_on=None).order_by("id")[0]
+    first_outlet = statement.appearances.order_by("id")[0].source.outlet
+
+    assert vs.build(tmp_path / "db.db") == published.count()
+
+    database = sqlite3.connect(tmp_path / "db.db")
+    database.row_factory = sqlite3.Row
+    row = database.execute("SELECT * FROM statements WHERE id = ?", [statement.pk]).fetchone()
+    ids = [r[0] for r in database.execute("SELECT id FROM statements ORDER BY id")]
+    assert ids == list(published.order_by("id").values_list("id", flat=True))
+    assert row["text"] == statement.text
+    assert row["speaker"] == statement.speaker.slug
+    assert row["speaker_name"] == statement.speaker.name
+    assert row["organization"] == (statement.organization and statement.organization.name)
+    assert row["outlet"] == (first_outlet and first_outlet.name)
+    assert row["said_on"] == statement.said_on.isoformat()
+    assert row["said_year"] == statement.said_on.year
+    assert row["anonymous"] == int(statement.anonymous)
+
+
+def test_datasettes_full_text_index_covers_the_same_texts(corpus: None, tmp_path: Path) -> None:
+    from quotes.models import Statement
+
+    vs.build(tmp_path / "db.db")
+    word = Statement.objects.published().order_by("id")[0].text.split()[0].strip(",.").lower()
+    database = sqlite3.connect(tmp_path / "db.db")
+    matches = database.execute(
+        "SELECT text FROM statements WHERE id IN "
+        "(SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)",
+        [f'"{word}"'],
+    ).fetchall()
+    indexes = {
+        r[0] for r in database.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+    }
+
+    assert matches
+    assert all(word in text.lower() for (text,) in matches)
+    assert {"statements_speaker_said_on", "statements_kind_anonymous_said_on"} <= indexes
+
+
+def test_the_side_by_side_suite_asks_datasette_the_same_questions() -> None:
+    p = {"speaker": "ann-lee", "detail": "7", "csv_rows": "100", "csv_after": "2024-05-17"}
+    pairs = vs.suite(p | {"rare": "amusing", "medium": "stage", "common": "one", "phrase": "a b"})
+    by_name = {pair.name: pair for pair in pairs}
+
+    assert len(pairs) == 12
+    assert "speaker=ann-lee" in by_name["top speaker"].datasette
+    assert "_search=%22a+b%22&_searchmode=raw" in by_name['phrase ("a b")'].datasette
+    assert by_name["statement detail"].datasette.startswith("/db/statements/7.json")
+    assert "%28said_on+%3E%3D+%272024-05-17%27" in by_name["CSV (~100 rows)"].datasette
