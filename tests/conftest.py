@@ -6,6 +6,7 @@ from django.db import connection
 from django.test import Client
 
 from quotes import correction, generation, search, services
+from quotes.site import forms as site_forms
 from tests.factories import CuratorFactory
 
 
@@ -31,6 +32,7 @@ def process_local_cache(settings) -> None:
     # again with other data.
     search._lexicons.clear()
     correction._lexicons.clear()
+    site_forms._options.clear()
 
 
 @pytest.fixture(autouse=True)

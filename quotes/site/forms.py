@@ -3,13 +3,16 @@ as the API names it, so the form's GET is the API's query string."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import router
 from django.http import QueryDict
-from django.utils.html import format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from quotes import reads
+from quotes.generation import data_generation
 from quotes.models import Organization, Statement
 
 # The id of each field's input, for labels and the error summary's links (the browser
@@ -76,14 +79,31 @@ def field_id(name: str) -> str:
 SELECTED = mark_safe(" selected")
 
 
+class Select:
+    """A select's <option>s, escaped once: the hundreds of organizations and outlets
+    escaped on every render were most of a search page's time outside the database."""
+
+    def __init__(self, options: list[tuple[str, str]]) -> None:
+        option = '<option value="{}"{}>{}</option>'
+        self.options = [
+            (
+                value,
+                format_html(option, value, "", label),
+                format_html(option, value, SELECTED, label),
+            )
+            for value, label in options
+        ]
+
+    def render(self, chosen: str) -> SafeString:
+        return mark_safe(  # every part was escaped by format_html above
+            "".join(
+                selected if value == chosen else plain for value, plain, selected in self.options
+            )
+        )
+
+
 def choices(options: list[tuple[str, str]], chosen: str) -> SafeString:
-    """The <option>s of a select, built here: hundreds of organizations rendered through
-    the template language were most of a search page's rendering time."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((value, SELECTED if value == chosen else "", label) for value, label in options),
-    )
+    return Select(options).render(chosen)
 
 
 def organization_tree(organizations: list[Organization]) -> list[tuple[Organization, int]]:
@@ -109,27 +129,67 @@ def organization_tree(organizations: list[Organization]) -> list[tuple[Organizat
     return ordered
 
 
-def form_context(params: QueryDict, errors: dict[str, list[str]]) -> dict[str, Any]:
-    """The search form's fields, filled in from `params`, with their errors."""
-    everything = list(reads.organizations().prefetch_related(None))
+@dataclass(frozen=True)
+class Options:
+    """The form's lists of organizations, outlets and topics, with their labels."""
+
+    organizations: Select
+    outlets: Select
+    vias: Select
+    topics: Select
+    labels: dict[tuple[str, str], str]
+
+
+# Per database, kept while its data generation is unchanged (as correction.name_words).
+_options: dict[str, tuple[int | None, Options]] = {}
+
+
+def options() -> Options:
+    using = router.db_for_read(Organization)
+    generation = data_generation(using)
+    kept = _options.get(using)
+    if kept is None or generation is None or kept[0] != generation:
+        _options[using] = (generation, _built_options(using))
+    return _options[using][1]
+
+
+def _built_options(using: str) -> Options:
+    everything = list(reads.organizations().using(using).prefetch_related(None))
     news = Organization.Kind.NEWS_OUTLET
     tree = organization_tree([o for o in everything if o.kind != news])
     outlets = [(o.slug, o.name) for o in everything if o.kind == news]
-    topics = [(t.slug, t.name) for t in reads.topics()]
+    topics = [(t.slug, t.name) for t in reads.topics().using(using)]
     indent = "\u2003"  # em space: readable depth in a <select>
+    return Options(
+        organizations=Select(
+            [("", "Any organization")] + [(o.slug, indent * d + o.name) for o, d in tree]
+        ),
+        outlets=Select([("", "Any outlet"), *outlets]),
+        vias=Select([("", "Any or none"), *outlets]),
+        topics=Select([("", "Any topic"), *topics]),
+        labels={
+            **{(("organization", o.slug)): o.name for o, _ in tree},
+            **{("outlet", slug): name for slug, name in outlets},
+            **{("via", slug): name for slug, name in outlets},
+            **{("topic", slug): name for slug, name in topics},
+            **{("kind", k): label for k, label in Statement.Kind.choices},
+        },
+    )
+
+
+def form_context(params: QueryDict, errors: dict[str, list[str]]) -> dict[str, Any]:
+    """The search form's fields, filled in from `params`, with their errors."""
+    lists = options()
     return {
         "values": {key: params.get(key, "") for key in params},
         "speakers": params.getlist("speaker"),
-        "organizations": choices(
-            [("", "Any organization")] + [(o.slug, indent * d + o.name) for o, d in tree],
-            params.get("organization", ""),
-        ),
+        "organizations": lists.organizations.render(params.get("organization", "")),
         "include_children": params.get("include_children", "").lower() in ("true", "1"),
-        "outlets": choices([("", "Any outlet"), *outlets], params.get("outlet", "")),
-        "vias": choices([("", "Any or none"), *outlets], params.get("via", "")),
+        "outlets": lists.outlets.render(params.get("outlet", "")),
+        "vias": lists.vias.render(params.get("via", "")),
         "kinds": choices([("", "Any kind"), *list(Statement.Kind.choices)], params.get("kind", "")),
         "anonymity": choices(ANONYMITY, params.get("anonymous", "").lower()),
-        "topics": choices([("", "Any topic"), *topics], params.get("topic", "")),
+        "topics": lists.topics.render(params.get("topic", "")),
         "orderings": choices(ORDERINGS, params.get("ordering", "")),
         "hidden": hidden_inputs(params),
         "errors": errors,
@@ -139,11 +199,5 @@ def form_context(params: QueryDict, errors: dict[str, list[str]]) -> dict[str, A
             for message in messages
         ],
         "names": {name: {"id": field_id(name)} for name in ("q", "speaker_name")},
-        "labels": {
-            **{(("organization", o.slug)): o.name for o, _ in tree},
-            **{("outlet", slug): name for slug, name in outlets},
-            **{("via", slug): name for slug, name in outlets},
-            **{("topic", slug): name for slug, name in topics},
-            **{("kind", k): label for k, label in Statement.Kind.choices},
-        },
+        "labels": lists.labels,
     }

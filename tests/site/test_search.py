@@ -11,8 +11,10 @@ from django.test import Client
 from quotes.models import Statement
 from tests.factories import (
     AppearanceFactory,
+    OrganizationFactory,
     OutletFactory,
     SourceFactory,
+    TopicFactory,
     VerifiedStatementFactory,
 )
 
@@ -308,3 +310,15 @@ def test_list_pages_read_as_many_queries_for_twenty_statements_as_for_two(db, ur
     few = queries()
     make_printed_statements(18)
     assert queries() == few
+
+
+def test_the_forms_lists_follow_a_new_organization_outlet_or_topic_at_once(client: Client) -> None:
+    fresh = {"HTTP_CACHE_CONTROL": "no-cache"}
+    before = client.get("/", **fresh).content.decode()
+    OrganizationFactory(name="Ministry of Brand New Things", slug="brand-new")
+    OutletFactory(name="The Morning Fresh", slug="morning-fresh")
+    TopicFactory(name="Fresh Topic", slug="fresh-topic")
+    after = client.get("/", **fresh).content.decode()
+    for option in ('value="brand-new"', 'value="morning-fresh"', 'value="fresh-topic"'):
+        assert option not in before
+        assert option in after
