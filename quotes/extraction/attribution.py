@@ -277,7 +277,7 @@ def _clause_content(verb: Token, sent: Span, source: Span | None) -> tuple[int, 
     '“The plan is dead,” he said.' → everything before the source."""
     clauses = [c for c in verb.children if c.dep_ == "ccomp" and c.i not in range(*_span(source))]
     if not clauses:
-        clauses = _stray_that_clause(verb)
+        clauses = _stray_that_clause(verb) or _question_clause(verb)
     if not clauses:
         return None
     clause = max(clauses, key=lambda c: len(list(c.subtree)))
@@ -300,6 +300,20 @@ def _quote_follows(verb: Token, end: int, sentence_end: int) -> bool:
     return not any(
         cue_family(t) and t.idx >= end for t in verb.sent if t.idx < sentence_end and t is not verb
     )
+
+
+def _question_clause(verb: Token) -> list[Token]:
+    """The question asked, parsed as an adverbial clause: 'asked workers if they planned
+    to attend the caucuses'."""
+    if not verb.lower_.startswith("ask"):
+        return []
+    return [
+        c
+        for c in verb.children
+        if c.dep_ == "advcl"
+        and c.i > verb.i
+        and any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)
+    ]
 
 
 def _stray_that_clause(verb: Token) -> list[Token]:

@@ -240,11 +240,49 @@ SPEECH_NOUNS = frozenset(
         "insinuation",
         "statement",
         "statements",
+        # Beliefs and findings are attributions in the corpus too: 'his belief that …'.
+        "belief",
+        "beliefs",
+        "view",
+        "hope",
+        "fear",
+        "fears",
+        "concern",
+        "concerns",
+        "worry",
+        "assessment",
+        "conclusion",
+        "finding",
+        "findings",
+        "explanation",
+        "response",
+        "assurance",
+        "assurances",
+        "proposal",
+        "demand",
+        "demands",
+        "suggestions",
+        "arguments",
+        "testimony",
+        "acknowledgment",
     ]
 )
 # Verbs that make a claim their object: "Trump made the claim that …".
 CLAIM_MAKING_VERBS = frozenset(
-    ["make", "repeat", "issue", "level", "reiterate", "renew", "double", "offer", "voice"]
+    [
+        "make",
+        "repeat",
+        "issue",
+        "level",
+        "reiterate",
+        "renew",
+        "double",
+        "offer",
+        "voice",
+        "express",
+        "share",
+        "give",
+    ]
 )
 
 # Nouns naming a written text that can speak: "an alert issued by the State Department

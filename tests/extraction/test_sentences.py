@@ -269,3 +269,9 @@ def test_a_headline_label_keeps_its_first_person_words() -> None:
     (candidate, *_) = run("Lloyd Austin: I Told Them the Mines Were Coming.\n\nThe talks went on.")
     assert candidate.rule == "label"
     assert candidate.speaker.name == "Lloyd Austin"
+
+
+def test_asked_if_is_the_question_asked() -> None:
+    candidate = only("Lloyd Austin shook hands and asked workers if they planned to vote.")
+    assert candidate.text == "if they planned to vote."
+    assert candidate.speaker.name == "Lloyd Austin"
