@@ -131,6 +131,11 @@ def source_of(verb: Token) -> Span | None:
     found = subject_of(verb)
     if found is not None:
         return found
+    return name_next_to(verb)
+
+
+def name_next_to(verb: Token) -> Span | None:
+    """The proper name or pronoun standing right before or after a cue."""
     sent = verb.sent
     for offset in (-1, -2, 1, 2):
         i = verb.i + offset
@@ -152,7 +157,7 @@ def subject_of(verb: Token) -> Span | None:
     pronoun's antecedent); 'it was announced by the Pentagon' → the Pentagon.
     """
     seen = 0
-    while verb is not None and seen < 4:
+    while verb is not None and seen < 5:
         seen += 1
         for child in verb.children:
             if child.dep_ == "agent":
@@ -166,7 +171,9 @@ def subject_of(verb: Token) -> Span | None:
                 if child.dep_ == "csubj":
                     continue
                 return noun_phrase(child)
-        if verb.dep_ in ("xcomp", "advcl", "conj", "acl", "pcomp") and verb.head is not verb:
+        # 'began by saying “…”': from pcomp up through its preposition to the verb.
+        climbs = ("xcomp", "advcl", "conj", "acl", "pcomp", "prep")
+        if verb.dep_ in climbs and verb.head is not verb:
             if verb.dep_ == "acl" and verb.head.tag_.startswith("NN"):
                 return noun_phrase(verb.head)
             verb = verb.head
@@ -227,6 +234,7 @@ OBJECT_CUES = frozenset(
         "ridicule",
         "reveal",
         "report",
+        "refer",
     ]
 )
 # Verbs whose infinitive is what was said: 'vowed to steer the conflict'.
@@ -269,7 +277,7 @@ def _clause_content(verb: Token, sent: Span, source: Span | None) -> tuple[int, 
     '“The plan is dead,” he said.' → everything before the source."""
     clauses = [c for c in verb.children if c.dep_ == "ccomp" and c.i not in range(*_span(source))]
     if not clauses:
-        clauses = _stray_that_clause(verb)
+        clauses = _stray_that_clause(verb) or _question_clause(verb)
     if not clauses:
         return None
     clause = max(clauses, key=lambda c: len(list(c.subtree)))
@@ -292,6 +300,20 @@ def _quote_follows(verb: Token, end: int, sentence_end: int) -> bool:
     return not any(
         cue_family(t) and t.idx >= end for t in verb.sent if t.idx < sentence_end and t is not verb
     )
+
+
+def _question_clause(verb: Token) -> list[Token]:
+    """The question asked, parsed as an adverbial clause: 'asked workers if they planned
+    to attend the caucuses'."""
+    if not verb.lower_.startswith("ask"):
+        return []
+    return [
+        c
+        for c in verb.children
+        if c.dep_ == "advcl"
+        and c.i > verb.i
+        and any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)
+    ]
 
 
 def _stray_that_clause(verb: Token) -> list[Token]:
@@ -354,6 +376,8 @@ def _object_content(verb: Token, lemma: str, family: str) -> tuple[int, int] | N
     if not any(
         c.dep_ in ("dobj", "xcomp", "oprd")
         or (c.dep_ == "prep" and c.lower_ in ("for", "of", "as", "on", "about"))
+        # '…,” he said, referring to the party’s convention' / 'refers to him as “…”'.
+        or (c.dep_ == "prep" and c.lower_ == "to" and verb.lower_.startswith("refer"))
         for c in verb.children
         if c.i > verb.i
     ):
@@ -429,6 +453,30 @@ def _adjacent_quote(verb: Token, sent: Span, source: Span | None, quotes: list[Q
     return None
 
 
+def _quote_before(verb: Token, sent: Span, source: Span | None, quotes: list[Quote]):
+    """The closed quote right before the source and cue that leads into them, if any:
+    '“…,” Spencer said' or '“…,” said Spencer', not '“…,” Trump said, adding'."""
+    if verb.tag_ == "VBG":
+        return None  # '… has “expanded the party,” claiming that …': the quote is another's
+    text = doc_text(verb.doc)
+    sentence_start = _sentence_bounds(sent)[0]
+    for quote in quotes:
+        if not quote.closed or not 0 <= verb.idx - quote.end <= 80:
+            continue
+        # Only a quote opening its sentence: 'Humphrey, who calls Trump a “sociopath,” said'
+        # has the quote inside the source's name.
+        if text[min(quote.start, sentence_start) : quote.start].strip():
+            continue
+        between = text[quote.end : verb.idx]
+        if "\n" in between:
+            continue
+        if source is not None and quote.end <= source.start_char < verb.idx:
+            between = text[quote.end : source.start_char] + text[source.end_char : verb.idx]
+        if between.strip(" \n\t\u00a0") == "" and _leads_into_cue(text, quote, quote.end):
+            return min(quote.start, _sentence_bounds(sent)[0]), quote.end
+    return None
+
+
 def _leads_into_cue(text: str, quote: Quote, cue_start: int) -> bool:
     """Whether a quote hands over to the attribution after it: '“…,” he said' or
     '“Who do they think they are?” Trump said', not a sentence closed by a full stop
@@ -461,6 +509,11 @@ def verb_frame(
         return None
     lemma, family = found
     source = source_of(verb)
+    if source is not None and in_quote(source.root, quotes):
+        # '“Like Oakland. Or Ferguson,” Trump said': the parse took a quoted word for
+        # the subject; the speaker is the name beside the cue.
+        names = [name_next_to(v) for v in (verb, verb.head)]
+        source = next((n for n in names if n is not None and not in_quote(n.root, quotes)), None)
     if family in ("belief", "finding", "learned") and not _third_person(source):
         return None
     if in_quote(verb, quotes):
@@ -474,6 +527,11 @@ def verb_frame(
 
 def _content(verb, sent, source, quotes, lemma, family):
     """The first content rule that applies, with its name."""
+    # '“His legend will live on,” Spencer said, as fighters worked out': the quote
+    # handing over to the cue is the content, whatever clause the parse hung after it.
+    before = _quote_before(verb, sent, source, quotes)
+    if before is not None and family in ("speech", "written"):
+        return before, "adjacent-quote"
     rules = [("clause", lambda: _clause_content(verb, sent, source))]
     if family in ("speech", "written", "learned"):
         rules += [
@@ -540,6 +598,84 @@ def according_frame(token: Token, sent: Span, quotes: list[Quote]) -> Frame | No
     return _frame(doc, cue, "according to", "according", source, start, end, "according", quotes)
 
 
+POLL_NOUNS = frozenset(["poll", "polls", "survey", "surveys", "polling"])
+
+
+def poll_frames(doc: Doc, quotes: list[Quote], frames: list[Frame]) -> list[Frame]:
+    """Findings placed in a poll: 'Trump has a decisive lead in the polls', 'Clinton held
+    a 24-point lead among black voters in a CNN national poll'."""
+    found = []
+    for token in doc:
+        if token.lower_ != "in" or token.dep_ != "prep":
+            continue
+        objects = [c for c in token.children if c.dep_ == "pobj"]
+        if not objects or objects[0].lower_ not in POLL_NOUNS or in_quote(token, quotes):
+            continue
+        sent = token.sent
+        s_start, s_end = _sentence_bounds(sent)
+        if len(doc_text(doc)[s_start : token.idx].split()) < 3:
+            continue  # 'In a poll released Thursday, …' leads into a cue of its own
+        source = noun_phrase(objects[0])
+        frame = _frame(doc, [token], "in", "finding", source, s_start, s_end, "poll", quotes)
+        if frame is not None and not any(
+            f.start < frame.end and f.end > frame.start for f in frames + found
+        ):
+            found.append(frame)
+    return found
+
+
+def nominal_frames(doc: Doc, quotes: list[Quote], frames: list[Frame]) -> list[Frame]:
+    """Frames of speech nouns whose content no verb's frame already covers ('rejected
+    accusations that …' is the verb's)."""
+    found = []
+    for token in doc:
+        frame = nominal_frame(token, token.sent, quotes)
+        if frame is not None and not any(
+            f.start < frame.end and f.end > frame.start for f in frames + found
+        ):
+            found.append(frame)
+    return found
+
+
+def nominal_frame(token: Token, sent: Span, quotes: list[Quote]) -> Frame | None:
+    """A noun of speech with its 'that' clause: 'Trump’s claim that the election is
+    rigged', 'accusations by Democrats that he colluded', 'his promise that Mexico will
+    pay'. Only with a source the noun names (a possessive, 'by'/'from', or the subject of
+    'made the claim'), since an unowned claim is usually the writer's."""
+    if not token.tag_.startswith("NN") or token.lower_ not in lexicon.SPEECH_NOUNS:
+        return None
+    clauses = [
+        c
+        for c in token.children
+        if c.dep_ in ("acl", "ccomp", "relcl", "appos")
+        and c.i > token.i
+        and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+    ]
+    if not clauses or in_quote(token, quotes):
+        return None
+    source = _noun_owner(token)
+    if source is None or not _third_person(source):
+        return None
+    start, end = char_span(clauses[0].subtree)
+    doc = token.doc
+    return _frame(doc, [token], token.lemma_, "speech", source, start, end, "nominal", quotes)
+
+
+def _noun_owner(noun: Token) -> Span | None:
+    """Who made a claim: 'Trump’s claim', 'claims by Democrats', 'Trump made the claim'."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return noun_phrase(child)
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return noun_phrase(objects[0])
+    if noun.dep_ == "dobj" and noun.head.lemma_ in lexicon.CLAIM_MAKING_VERBS:
+        return subject_of(noun.head)
+    return None
+
+
 def find_frames(doc: Doc, quotes: list[Quote], any_verb: bool = False) -> list[Frame]:
     """Every attribution in the article, in order of content, quotes continued."""
     frames = []
@@ -550,7 +686,10 @@ def find_frames(doc: Doc, quotes: list[Quote], any_verb: bool = False) -> list[F
             )
             if frame is not None:
                 frames.append(frame)
+    frames = _without_first_person_inside_labels(doc, quotes, frames)
     frames += label_frames(doc, quotes, frames)
+    frames += nominal_frames(doc, quotes, frames)
+    frames += poll_frames(doc, quotes, frames)
     frames = drop_nested_beliefs(_distinct(frames))
     frames.sort(key=lambda f: (f.start, f.end))
     continue_quotes(doc_text(doc), frames, quotes)
@@ -618,6 +757,22 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _SMALL_WORDS = frozenset(["of", "and", "the", "for", "at", "de", "von", "van", "da", "al"])
+
+
+def _without_first_person_inside_labels(
+    doc: Doc, quotes: list[Quote], frames: list[Frame]
+) -> list[Frame]:
+    """A headline 'Sidney Blumenthal: ‘No Idea’ If I Would Have Told Hillary …' is the
+    label's words: a first-person cue inside them ('I … Told') is part of what was said."""
+    text = doc_text(doc)
+    spans = [(m.start("rest"), m.end("rest")) for m in _LABEL.finditer(text)]
+    return [
+        f
+        for f in frames
+        if f.source is None
+        or f.source.root.lower_ not in lexicon.FIRST_PERSON
+        or not any(s <= f.head.idx and f.end <= e for s, e in spans)
+    ]
 
 
 def label_frames(doc: Doc, quotes: list[Quote], frames: list[Frame]) -> list[Frame]:

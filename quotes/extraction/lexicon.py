@@ -200,6 +200,91 @@ BELIEF_VERBS = frozenset(
     ["believe", "think", "feel", "fear", "hope", "expect", "worry", "doubt", "know"]
 )
 
+# Nouns of speech whose 'that' clause is what was said: "his claim that …".
+SPEECH_NOUNS = frozenset(
+    [
+        "claim",
+        "claims",
+        "accusation",
+        "accusations",
+        "allegation",
+        "allegations",
+        "assertion",
+        "assertions",
+        "argument",
+        "suggestion",
+        "insistence",
+        "contention",
+        "warning",
+        "warnings",
+        "promise",
+        "promises",
+        "pledge",
+        "vow",
+        "threat",
+        "threats",
+        "denial",
+        "admission",
+        "complaint",
+        "complaints",
+        "charge",
+        "charges",
+        "comment",
+        "comments",
+        "remark",
+        "remarks",
+        "prediction",
+        "declaration",
+        "announcement",
+        "boast",
+        "insinuation",
+        "statement",
+        "statements",
+        # Beliefs and findings are attributions in the corpus too: 'his belief that …'.
+        "belief",
+        "beliefs",
+        "view",
+        "hope",
+        "fear",
+        "fears",
+        "concern",
+        "concerns",
+        "worry",
+        "assessment",
+        "conclusion",
+        "finding",
+        "findings",
+        "explanation",
+        "response",
+        "assurance",
+        "assurances",
+        "proposal",
+        "demand",
+        "demands",
+        "suggestions",
+        "arguments",
+        "testimony",
+        "acknowledgment",
+    ]
+)
+# Verbs that make a claim their object: "Trump made the claim that …".
+CLAIM_MAKING_VERBS = frozenset(
+    [
+        "make",
+        "repeat",
+        "issue",
+        "level",
+        "reiterate",
+        "renew",
+        "double",
+        "offer",
+        "voice",
+        "express",
+        "share",
+        "give",
+    ]
+)
+
 # Nouns naming a written text that can speak: "an alert issued by the State Department
 # reads …", "the statement said", "a letter from the American Legion warns".
 DOCUMENT_NOUNS = frozenset(

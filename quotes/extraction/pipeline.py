@@ -17,7 +17,7 @@ from quotes.extraction.quotemarks import QUOTE_MARKS, find_quotes
 from quotes.extraction.speakers import SpeakerResolver
 from quotes.extraction.types import Candidate, Kind, Speaker, TextSpan
 
-EXTRACTOR_VERSION = "1.0"
+EXTRACTOR_VERSION = "1.1"
 _WORDS = re.compile(r"[^\W_]+")
 # How sure each content rule is, before the speaker is taken into account.
 RULE_CONFIDENCE = {
@@ -28,6 +28,8 @@ RULE_CONFIDENCE = {
     "parenthetical": 0.7,
     "object": 0.6,
     "floating": 0.6,
+    "nominal": 0.6,
+    "poll": 0.6,
     "unattributed-quote": 0.35,
 }
 

@@ -233,3 +233,45 @@ def test_every_candidate_records_the_extractor_version_and_a_confidence() -> Non
     candidate = only("“We will not back down,” Lloyd Austin said.")
     assert candidate.extractor_version
     assert 0 < candidate.confidence < 1
+
+
+def test_quote_before_the_cue_wins_over_a_clause_after_it() -> None:
+    candidate = only("“The talks will go on,” Dmitry Peskov said, as reporters waited outside.")
+    assert candidate.text == "“The talks will go on,”"
+    assert candidate.speaker.name == "Dmitry Peskov"
+
+
+def test_a_quoted_word_taken_for_the_subject_gives_way_to_the_name_beside_the_cue() -> None:
+    candidate = only("“Like Kyiv. Or Odesa,” Peskov said.")
+    assert candidate.text == "“Like Kyiv. Or Odesa,”"
+    assert candidate.speaker.mention.text == "Peskov"
+
+
+def test_by_saying_is_credited_to_the_subject_of_the_verb() -> None:
+    candidate = only("Lloyd Austin ended his briefing by saying “We are not done.”")
+    assert candidate.speaker.name == "Lloyd Austin"
+
+
+def test_a_claim_with_its_owner_is_an_attribution() -> None:
+    candidate = only("Peskov’s claim that the mines were never delivered drew scorn.")
+    assert candidate.text == "that the mines were never delivered"
+    assert candidate.speaker.name == "Dmitry Peskov"
+    assert candidate.rule == "nominal"
+
+
+def test_a_lead_in_a_poll_is_the_polls_finding() -> None:
+    candidate = only("The president holds a narrow lead among older voters in a new Gallup poll.")
+    assert candidate.speaker.mention.text == "a new Gallup poll"
+    assert candidate.rule == "poll"
+
+
+def test_a_headline_label_keeps_its_first_person_words() -> None:
+    (candidate, *_) = run("Lloyd Austin: I Told Them the Mines Were Coming.\n\nThe talks went on.")
+    assert candidate.rule == "label"
+    assert candidate.speaker.name == "Lloyd Austin"
+
+
+def test_asked_if_is_the_question_asked() -> None:
+    candidate = only("Lloyd Austin shook hands and asked workers if they planned to vote.")
+    assert candidate.text == "if they planned to vote."
+    assert candidate.speaker.name == "Lloyd Austin"
