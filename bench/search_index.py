@@ -24,6 +24,8 @@ import django
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# A maintenance job, as manage.py commands are: a million documents take minutes.
+os.environ["DATABASE_STATEMENT_TIMEOUT"] = "0"
 django.setup()
 
 from django.db import connection  # noqa: E402
