@@ -122,11 +122,27 @@ def statement_history(statement: Statement, user: User) -> list[dict[str, Any]]:
     shown, before = [], None
     for revision in published:
         state = _public_state(revision.snapshot, hidden)
-        changes = changes_between(before, state) if before is not None else {}
-        if before is None or changes:
+        if before is not None:
+            changes = changes_between(before, state)
+        elif "status" in revision.changes:  # the revision that published it
+            changes = {}
+        else:
+            changes = _already_public_changes(revision, hidden)
+        published_here = before is None and "status" in revision.changes
+        if published_here or changes:
             shown.append(_revision(revision, changes, None))
         before = state
     return shown[::-1]
+
+
+def _already_public_changes(revision: Revision, hidden: set[int]) -> dict[str, Any]:
+    """The public fields' recorded changes of the first published revision of a
+    statement that was public before it (published by the seed load, which records no
+    revision): there is no earlier published version to compare with."""
+    changes = {name: list(pair) for name, pair in revision.changes.items() if name in PUBLIC_FIELDS}
+    if "in_response_to" in changes:
+        changes["in_response_to"] = [None if v in hidden else v for v in changes["in_response_to"]]
+    return changes
 
 
 def _public_state(snapshot: dict[str, Any], hidden: set[int]) -> dict[str, Any]:

@@ -37,7 +37,9 @@ class BadParameters(Exception):
 
 def describe(params: Any, user: reads.User) -> str:
     """The search in words, for the feed's title: its text and what it is narrowed to."""
-    parts = [f"“{q}”"] if (q := params.get("q", "").strip()) else []
+    q = params.get("q", "").strip()
+    # A phrase search already carries its quotation marks.
+    parts = [q if q.startswith('"') else f"“{q}”"] if q else []
     if slug := params.get("speaker"):
         speaker = reads.speakers(user).filter(slug=slug).first()
         parts.append(speaker.label if speaker else slug)

@@ -98,10 +98,22 @@ class Results:
     corrected: tuple[str, str] | None = None
 
 
+def accepted_parameters() -> set[str]:
+    """The API's statement filters, its paging, and the page's typed speaker name."""
+    return set(StatementFilter.base_filters) | PAGE_PARAMETERS | {SPEAKER_NAME}
+
+
 def run(params: QueryDict, user: User, size: int | None = None) -> Results:
     """The statements for `params`, as the API's list finds and pages them."""
     filterset = StatementFilter(params, queryset=reads.statements(user))
     results = Results(filterset=filterset)
+    # As the API does: a misspelled parameter (said_on=) is named, never ignored.
+    if unknown := sorted(set(params) - accepted_parameters()):
+        takes = ", ".join(sorted(accepted_parameters()))
+        results.errors = {
+            name: [f"Unknown parameter: this search takes {takes}."] for name in unknown
+        }
+        return results
     if not filterset.is_valid():
         results.errors = {name: list(messages) for name, messages in filterset.errors.items()}
         return results

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from quotes import services
 from quotes.models import Statement
-from tests.factories import AppearanceFactory, StatementFactory
+from tests.factories import AppearanceFactory, StatementFactory, VerifiedStatementFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/statements/"
@@ -102,3 +102,18 @@ def test_an_answer_to_a_published_statement_shows_it(curator) -> None:
     both = Statement.objects.filter(pk__in=[earlier.pk, answer.pk])
     services.statement_verify(statements=both, by=curator)
     assert APIClient().get(f"{URL}{answer.id}/").json()["in_response_to"] == earlier.id
+
+
+def test_an_edit_of_a_statement_published_without_a_revision_shows_its_public_change(
+    curator,
+) -> None:
+    # As the seed load publishes: verified, with no revision recorded.
+    statement = VerifiedStatementFactory(setting="", notes="")
+    edit = services.statement_update
+    edit(statement=statement, expected_version=None, fields={"notes": "desk only"}, by=curator)
+    edit(statement=statement, expected_version=None, fields={"setting": "briefing"}, by=curator)
+
+    history = public_history(statement)
+
+    assert [entry["changes"] for entry in history] == [{"setting": ["", "briefing"]}]
+    assert "desk only" not in json.dumps(history)

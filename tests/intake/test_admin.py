@@ -166,6 +166,8 @@ def test_merge_into_a_chosen_statement(curator_client, source) -> None:
 
 
 def test_accept_the_confident_ones(curator_client, source) -> None:
+    # Confidences set here: the test is of the bulk action, not of the extractor's scores.
+    Candidate.objects.filter(text__startswith="We will").update(confidence=0.95)
     Candidate.objects.filter(text__startswith="the works").update(confidence=0.3)
     response = curator_client.post(
         f"/admin/quotes/candidate/source/{source.pk}/accept/", follow=True

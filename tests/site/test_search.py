@@ -322,3 +322,12 @@ def test_the_forms_lists_follow_a_new_organization_outlet_or_topic_at_once(clien
     for option in ('value="brand-new"', 'value="morning-fresh"', 'value="fresh-topic"'):
         assert option not in before
         assert option in after
+
+
+def test_a_misspelled_parameter_is_named_not_ignored(client: Client) -> None:
+    VerifiedStatementFactory()
+    page = client.get("/?said_on=2024-11-19")
+    assert page.status_code == 400
+    assert "said_on" in page.content.decode()
+    assert "Unknown parameter" in page.content.decode()
+    assert client.get("/feed/?page=abc").status_code == 400
