@@ -26,6 +26,9 @@ from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 
+# How many of an anonymous source's first words its label quotes.
+LABEL_WORDS = 5
+
 
 def _shortened(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -245,8 +248,10 @@ class SpeakerQuerySet(models.QuerySet):
             "first_published_on": "source__published_on",
         }
         anonymous = self.annotate(first_statement=Case(When(is_anonymous=True, then=first)))
+        first_text = Statement.objects.filter(pk=OuterRef("first_statement")).values("text")
         return anonymous.annotate(
-            **{name: Subquery(printed.values(field)[:1]) for name, field in values.items()}
+            first_text=Subquery(first_text[:1]),
+            **{name: Subquery(printed.values(field)[:1]) for name, field in values.items()},
         )
 
 
@@ -313,15 +318,20 @@ class Speaker(Versioned):
 
     @property
     def label(self) -> str:
-        """The name, and for an anonymous source who printed it first and when (with the
-        annotations of SpeakerQuerySet.with_first_source): "U.S. official (The Washington
-        Post, 19 Nov 2024)"."""
+        """The name, and for an anonymous source who printed it first, when, and its first
+        words there (with the annotations of SpeakerQuerySet.with_first_source): "U.S.
+        official (The Washington Post, 19 Nov 2024: “Russia is sending waves of…”)"."""
         if not self.is_anonymous or not hasattr(self, "first_title"):
             return self.name
         where = self.first_outlet or _shortened(self.first_title or "")
         when = self.first_published_on
-        shown = [part for part in (where, when and f"{when:%-d %b %Y}") if part]
-        return f"{self.name} ({', '.join(shown)})" if shown else self.name
+        shown = ", ".join(part for part in (where, when and f"{when:%-d %b %Y}") if part)
+        # One article often quotes several unnamed officials: their first words tell
+        # them apart where the outlet and the date cannot.
+        if words := (self.first_text or "").split():
+            opening = " ".join(words[:LABEL_WORDS]) + ("…" if len(words) > LABEL_WORDS else "")
+            shown = f"{shown}: “{opening}”" if shown else f"“{opening}”"
+        return f"{self.name} ({shown})" if shown else self.name
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)

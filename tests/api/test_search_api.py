@@ -111,15 +111,21 @@ def test_a_correction_is_said_in_the_list_and_the_facets() -> None:
 
 def test_anonymous_sources_are_told_apart_in_lists_and_facets() -> None:
     post, bbc = OutletFactory(name="The Washington Post"), OutletFactory(name="BBC")
-    for outlet, day in ((post, 19), (bbc, 21)):
-        statement = VerifiedStatementFactory(speaker=AnonymousSpeakerFactory())
+    said = (
+        (post, 19, "Russia is sending waves of troops to the front."),
+        (post, 19, "The mines will be nonpersistent."),  # the same article's other official
+        (bbc, 21, "Talks will resume."),
+    )
+    for outlet, day, text in said:
+        statement = VerifiedStatementFactory(speaker=AnonymousSpeakerFactory(), text=text)
         source = {"source__outlet": outlet, "source__published_on": datetime.date(2024, 11, day)}
         AppearanceFactory(statement=statement, **source)
     api = APIClient()
     labels = {row["label"] for row in api.get("/api/v1/speakers/").json()["results"]}
     assert labels == {
-        "U.S. official (The Washington Post, 19 Nov 2024)",
-        "U.S. official (BBC, 21 Nov 2024)",
+        "U.S. official (The Washington Post, 19 Nov 2024: “Russia is sending waves of…”)",
+        "U.S. official (The Washington Post, 19 Nov 2024: “The mines will be nonpersistent.”)",
+        "U.S. official (BBC, 21 Nov 2024: “Talks will resume.”)",
     }
     facets = api.get(URL + "facets/").json()["speaker"]
     assert {value["label"] for value in facets} == labels
@@ -164,4 +170,4 @@ def test_the_admin_speaker_autocomplete_tells_anonymous_sources_apart(curator_cl
         },
     )
     texts = [result["text"] for result in response.json()["results"]]
-    assert texts == ["U.S. official (The Washington Post, 19 Nov 2024)"]
+    assert texts == ["U.S. official (The Washington Post, 19 Nov 2024: “We will not back down.”)"]
