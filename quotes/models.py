@@ -318,8 +318,8 @@ class Speaker(Versioned):
 
     @property
     def label(self) -> str:
-        """The name, and for an anonymous source who printed it first, when, and its first
-        words there (with the annotations of SpeakerQuerySet.with_first_source): "U.S.
+        """The name, and for an anonymous source who printed it first, when, and the first
+        words of its first statement (with SpeakerQuerySet.with_first_source): "U.S.
         official (The Washington Post, 19 Nov 2024: “Russia is sending waves of…”)"."""
         if not self.is_anonymous or not hasattr(self, "first_title"):
             return self.name

@@ -127,7 +127,7 @@ def statement_history(statement: Statement, user: User) -> list[dict[str, Any]]:
         elif "status" in revision.changes:  # the revision that published it
             changes = {}
         else:
-            changes = _already_public_changes(revision, hidden)
+            changes = _already_public_changes(revision)
         published_here = before is None and "status" in revision.changes
         if published_here or changes:
             shown.append(_revision(revision, changes, None))
@@ -135,14 +135,20 @@ def statement_history(statement: Statement, user: User) -> list[dict[str, Any]]:
     return shown[::-1]
 
 
-def _already_public_changes(revision: Revision, hidden: set[int]) -> dict[str, Any]:
+def _already_public_changes(revision: Revision) -> dict[str, Any]:
     """The public fields' recorded changes of the first published revision of a
     statement that was public before it (published by the seed load, which records no
     revision): there is no earlier published version to compare with."""
     changes = {name: list(pair) for name, pair in revision.changes.items() if name in PUBLIC_FIELDS}
-    if "in_response_to" in changes:
-        changes["in_response_to"] = [None if v in hidden else v for v in changes["in_response_to"]]
-    return changes
+    if pair := changes.get("in_response_to"):
+        # Either side may be a statement the public may not see.
+        shown = set(
+            Statement.objects.published()
+            .filter(pk__in=[v for v in pair if v])
+            .values_list("pk", flat=True)
+        )
+        changes["in_response_to"] = [v if v in shown else None for v in pair]
+    return {name: pair for name, pair in changes.items() if pair[0] != pair[1]}
 
 
 def _public_state(snapshot: dict[str, Any], hidden: set[int]) -> dict[str, Any]:
@@ -214,7 +220,14 @@ def with_affiliations(speaker: Speaker) -> Speaker:
     detail = Speaker.objects.prefetch_related(Prefetch("affiliations", affiliations)).get(
         pk=speaker.pk
     )
-    for annotation in ("statement_count", "first_outlet", "first_title", "first_published_on"):
+    annotations = (
+        "statement_count",
+        "first_outlet",
+        "first_title",
+        "first_published_on",
+        "first_text",
+    )
+    for annotation in annotations:
         if hasattr(speaker, annotation):
             setattr(detail, annotation, getattr(speaker, annotation))
     return detail

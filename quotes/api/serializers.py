@@ -178,7 +178,7 @@ class SpeakerSerializer(serializers.HyperlinkedModelSerializer):
     label = serializers.CharField(
         read_only=True,
         help_text="The name; for an anonymous source with the outlet and date that first "
-        "printed them and their first words there, to tell them apart: "
+        "printed them and the first words of their first statement, to tell them apart: "
         '"U.S. official (The Washington Post, 19 Nov 2024: “Russia is sending waves of…”)".',
     )
 

@@ -64,6 +64,9 @@ class SearchFeed(Feed):
             return HttpResponse(f"Bad parameters. {bad}\n", status=400, content_type="text/plain")
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FeedSearch:
+        if request.GET.get(searching.SPEAKER_NAME):
+            # A feed reader follows no redirect to a resolved name: subscribe to ?speaker=.
+            raise BadParameters(f"{searching.SPEAKER_NAME}: give the speaker's slug as speaker=.")
         results = searching.run(request.GET, request.user)
         if results.errors:
             raise BadParameters(

@@ -98,6 +98,15 @@ class Results:
     corrected: tuple[str, str] | None = None
 
 
+# What link shorteners, newsletters and social sites append to a shared search: a
+# reader following such a link gets the search, not an error.
+TRACKING = {"fbclid", "gclid", "mc_cid", "mc_eid"}
+
+
+def tracking(name: str) -> bool:
+    return name in TRACKING or name.startswith("utm_")
+
+
 def accepted_parameters() -> set[str]:
     """The API's statement filters, its paging, and the page's typed speaker name."""
     return set(StatementFilter.base_filters) | PAGE_PARAMETERS | {SPEAKER_NAME}
@@ -108,7 +117,7 @@ def run(params: QueryDict, user: User, size: int | None = None) -> Results:
     filterset = StatementFilter(params, queryset=reads.statements(user))
     results = Results(filterset=filterset)
     # As the API does: a misspelled parameter (said_on=) is named, never ignored.
-    if unknown := sorted(set(params) - accepted_parameters()):
+    if unknown := sorted(n for n in set(params) - accepted_parameters() if not tracking(n)):
         takes = ", ".join(sorted(accepted_parameters()))
         results.errors = {
             name: [f"Unknown parameter: this search takes {takes}."] for name in unknown

@@ -117,3 +117,13 @@ def test_an_edit_of_a_statement_published_without_a_revision_shows_its_public_ch
 
     assert [entry["changes"] for entry in history] == [{"setting": ["", "briefing"]}]
     assert "desk only" not in json.dumps(history)
+
+
+def test_a_link_to_a_draft_never_shows_in_a_first_public_change(curator) -> None:
+    statement = VerifiedStatementFactory(notes="")
+    draft = StatementFactory()
+    edit = services.statement_update
+    edit(statement=statement, expected_version=None, fields={"in_response_to": draft}, by=curator)
+    assert public_history(statement) == []  # [None, draft] would say a draft exists
+    edit(statement=statement, expected_version=None, fields={"in_response_to": None}, by=curator)
+    assert str(draft.pk) not in json.dumps(public_history(statement))

@@ -15,6 +15,7 @@ from tests.factories import (
     AnonymousSpeakerFactory,
     AppearanceFactory,
     OutletFactory,
+    StatementFactory,
     VerifiedStatementFactory,
 )
 
@@ -171,3 +172,12 @@ def test_the_admin_speaker_autocomplete_tells_anonymous_sources_apart(curator_cl
     )
     texts = [result["text"] for result in response.json()["results"]]
     assert texts == ["U.S. official (The Washington Post, 19 Nov 2024: “We will not back down.”)"]
+
+
+def test_an_anonymous_speakers_label_is_on_its_detail_and_never_quotes_a_draft() -> None:
+    source = AnonymousSpeakerFactory(slug="official")
+    StatementFactory(speaker=source, text="Secret draft words here.")
+    AppearanceFactory(statement=VerifiedStatementFactory(speaker=source, text="Published words."))
+    label = APIClient().get("/api/v1/speakers/official/").json()["label"]
+    assert "“Published words.”" in label
+    assert "Secret" not in label

@@ -331,3 +331,15 @@ def test_a_misspelled_parameter_is_named_not_ignored(client: Client) -> None:
     assert "said_on" in page.content.decode()
     assert "Unknown parameter" in page.content.decode()
     assert client.get("/feed/?page=abc").status_code == 400
+
+
+def test_a_shared_links_tracking_parameters_are_not_errors(client: Client) -> None:
+    VerifiedStatementFactory()
+    assert client.get("/?q=back&utm_source=newsletter&fbclid=x").status_code == 200
+    assert client.get("/feed/?q=back&utm_medium=email").status_code == 200
+
+
+def test_the_feed_names_a_typed_speaker_name_instead_of_ignoring_it(client: Client) -> None:
+    response = client.get("/feed/?speaker_name=Peskov")
+    assert response.status_code == 400
+    assert "speaker_name" in response.content.decode()
