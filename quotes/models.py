@@ -321,6 +321,11 @@ class Speaker(Versioned):
         """The name, and for an anonymous source who printed it first, when, and the first
         words of its first statement (with SpeakerQuerySet.with_first_source): "U.S.
         official (The Washington Post, 19 Nov 2024: “Russia is sending waves of…”)"."""
+        return self.labelled(quoting=True)
+
+    def labelled(self, *, quoting: bool) -> str:
+        """`label`, without the first words when not `quoting`: beside one of the source's
+        own statements they would repeat it, and the outlet and date suffice there."""
         if not self.is_anonymous or not hasattr(self, "first_title"):
             return self.name
         where = self.first_outlet or _shortened(self.first_title or "")
@@ -328,7 +333,7 @@ class Speaker(Versioned):
         shown = ", ".join(part for part in (where, when and f"{when:%-d %b %Y}") if part)
         # One article often quotes several unnamed officials: their first words tell
         # them apart where the outlet and the date cannot.
-        if words := (self.first_text or "").split():
+        if quoting and (words := (self.first_text or "").split()):
             opening = " ".join(words[:LABEL_WORDS]) + ("…" if len(words) > LABEL_WORDS else "")
             shown = f"{shown}: “{opening}”" if shown else f"“{opening}”"
         return f"{self.name} ({shown})" if shown else self.name

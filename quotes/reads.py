@@ -192,11 +192,11 @@ def speakers(user: User) -> QuerySet[Speaker]:
     return listed.annotate(statement_count=counted(visible, "speaker")).order_by("name", "id")
 
 
-def speaker_labels(ids: list[int], user: User) -> dict[int, str]:
-    """The label of each speaker `ids` names (Speaker.label), by id."""
+def speaker_labels(ids: list[int], user: User, *, quoting: bool = True) -> dict[int, str]:
+    """The label of each speaker `ids` names (Speaker.labelled), by id."""
     public = not sees_every_statement(user)
     labelled = Speaker.objects.filter(pk__in=ids).with_first_source(public)
-    return {speaker.pk: speaker.label for speaker in labelled}
+    return {speaker.pk: speaker.labelled(quoting=quoting) for speaker in labelled}
 
 
 def statements_by_kind(speaker: Speaker, user: User) -> dict[str, int]:

@@ -50,7 +50,7 @@ def statement_context(statement: Statement, request: HttpRequest) -> dict[str, A
     speaker = statement.speaker
     label = None
     if speaker is not None and speaker.is_anonymous:
-        label = reads.speaker_labels([speaker.pk], request.user).get(speaker.pk)
+        label = reads.speaker_labels([speaker.pk], request.user, quoting=False).get(speaker.pk)
     response_to = reads.visible_response_to(statement, request.user)
     answered = (
         reads.statements(request.user).filter(pk=response_to).first() if response_to else None

@@ -153,7 +153,8 @@ def cards(ids: list[int], user: User, q: str | None = None) -> list[Card]:
     shown = [by_id[pk] for pk in ids if pk in by_id]
     marked = search.highlights(shown, q) if q else {}
     anonymous = [s.speaker_id for s in shown if s.speaker and s.speaker.is_anonymous]
-    labels = reads.speaker_labels(anonymous, user) if anonymous else {}
+    # Beside the statement itself: the outlet and date, not its first words again.
+    labels = reads.speaker_labels(anonymous, user, quoting=False) if anonymous else {}
     return [card(s, marked.get(s.pk) or _escaped(s.text), labels) for s in shown]
 
 
