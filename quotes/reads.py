@@ -14,7 +14,16 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 
 from quotes.models import (
@@ -215,22 +224,11 @@ def statements_by_kind(speaker: Speaker, user: User) -> dict[str, int]:
 
 
 def with_affiliations(speaker: Speaker) -> Speaker:
-    """`speaker` again with its affiliations (and their organizations) loaded."""
-    affiliations = speaker.affiliations.select_related("organization")
-    detail = Speaker.objects.prefetch_related(Prefetch("affiliations", affiliations)).get(
-        pk=speaker.pk
-    )
-    annotations = (
-        "statement_count",
-        "first_outlet",
-        "first_title",
-        "first_published_on",
-        "first_text",
-    )
-    for annotation in annotations:
-        if hasattr(speaker, annotation):
-            setattr(detail, annotation, getattr(speaker, annotation))
-    return detail
+    """`speaker` with its affiliations (and their organizations) loaded, its
+    annotations kept."""
+    affiliations = Affiliation.objects.select_related("organization")
+    prefetch_related_objects([speaker], Prefetch("affiliations", affiliations))
+    return speaker
 
 
 # Organizations, outlets, sources, topics, affiliations

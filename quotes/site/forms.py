@@ -102,8 +102,10 @@ class Select:
         )
 
 
-def choices(options: list[tuple[str, str]], chosen: str) -> SafeString:
-    return Select(options).render(chosen)
+# The lists that never change, escaped once at import.
+KINDS = Select([("", "Any kind"), *Statement.Kind.choices])
+ANONYMITY_SELECT = Select(ANONYMITY)
+ORDERING_SELECT = Select(ORDERINGS)
 
 
 def organization_tree(organizations: list[Organization]) -> list[tuple[Organization, int]]:
@@ -187,10 +189,10 @@ def form_context(params: QueryDict, errors: dict[str, list[str]]) -> dict[str, A
         "include_children": params.get("include_children", "").lower() in ("true", "1"),
         "outlets": lists.outlets.render(params.get("outlet", "")),
         "vias": lists.vias.render(params.get("via", "")),
-        "kinds": choices([("", "Any kind"), *list(Statement.Kind.choices)], params.get("kind", "")),
-        "anonymity": choices(ANONYMITY, params.get("anonymous", "").lower()),
+        "kinds": KINDS.render(params.get("kind", "")),
+        "anonymity": ANONYMITY_SELECT.render(params.get("anonymous", "").lower()),
         "topics": lists.topics.render(params.get("topic", "")),
-        "orderings": choices(ORDERINGS, params.get("ordering", "")),
+        "orderings": ORDERING_SELECT.render(params.get("ordering", "")),
         "hidden": hidden_inputs(params),
         "errors": errors,
         "error_list": [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest
 from django.urls import reverse
 
 from quotes import reads
@@ -260,9 +260,7 @@ def source_context(source: Source, request: HttpRequest) -> dict[str, Any]:
     """The source's metadata and its quoted passages in article order. Curators also see
     the full text with each passage marked in place; the public does not, as the API's
     source detail withholds it (SourceDetailSerializer shows the text to curators only)."""
-    found = searching.run(
-        _params({"source": str(source.pk), "page_size": str(SOURCE_PASSAGES)}), request.user
-    )
+    found = searching.latest({"source": str(source.pk)}, request.user, size=SOURCE_PASSAGES)
     passages = []
     for card in found.cards:
         for appearance in card.statement.appearances.all():
@@ -285,12 +283,6 @@ def source_context(source: Source, request: HttpRequest) -> dict[str, Any]:
     if request.user.is_authenticated and request.user.is_staff:
         context["marked_text"] = marked_source(reads.source_text(source), passages)
     return context
-
-
-def _params(values: dict[str, str]) -> QueryDict:
-    query = QueryDict(mutable=True)
-    query.update(values)
-    return query
 
 
 def marked_source(text: str, passages: list[dict]) -> list[dict[str, Any]]:

@@ -65,8 +65,7 @@ def query_string(pairs: list[tuple[str, str]]) -> str:
 
 def filter_pairs(params: QueryDict) -> list[tuple[str, str]]:
     """The parameters the API takes for the same search (not the page's own)."""
-    accepted = set(StatementFilter.base_filters)
-    return [(k, v) for k, v in items(params) if k in accepted]
+    return [(k, v) for k, v in items(params) if k in FILTERS]
 
 
 def canonical(params: QueryDict, user: User) -> tuple[list[tuple[str, str]] | None, str | None]:
@@ -98,6 +97,10 @@ class Results:
     corrected: tuple[str, str] | None = None
 
 
+# The API's statement filters (fixed when the FilterSet class is made), its paging, and
+# the page's typed speaker name.
+FILTERS = frozenset(StatementFilter.base_filters)
+ACCEPTED = FILTERS | PAGE_PARAMETERS | {SPEAKER_NAME}
 # What link shorteners, newsletters and social sites append to a shared search: a
 # reader following such a link gets the search, not an error.
 TRACKING = {"fbclid", "gclid", "mc_cid", "mc_eid"}
@@ -107,18 +110,13 @@ def tracking(name: str) -> bool:
     return name in TRACKING or name.startswith("utm_")
 
 
-def accepted_parameters() -> set[str]:
-    """The API's statement filters, its paging, and the page's typed speaker name."""
-    return set(StatementFilter.base_filters) | PAGE_PARAMETERS | {SPEAKER_NAME}
-
-
 def run(params: QueryDict, user: User, size: int | None = None) -> Results:
     """The statements for `params`, as the API's list finds and pages them."""
     filterset = StatementFilter(params, queryset=reads.statements(user))
     results = Results(filterset=filterset)
     # As the API does: a misspelled parameter (said_on=) is named, never ignored.
-    if unknown := sorted(n for n in set(params) - accepted_parameters() if not tracking(n)):
-        takes = ", ".join(sorted(accepted_parameters()))
+    if unknown := sorted(n for n in set(params) - ACCEPTED if not tracking(n)):
+        takes = ", ".join(sorted(ACCEPTED))
         results.errors = {
             name: [f"Unknown parameter: this search takes {takes}."] for name in unknown
         }
