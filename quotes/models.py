@@ -855,6 +855,11 @@ _WORD = re.compile(r"\w+(?:[’'.\-]\w+)*")
 _CHANGES = {"delete": "dropped", "insert": "added", "replace": "changed"}
 
 
+def word_key(word: str) -> str:
+    """A word as the wording comparison sees it: case and apostrophe style aside."""
+    return word.casefold().replace("’", "'")
+
+
 def word_differences(canonical: str, printed: str) -> list[dict[str, str]]:
     """Runs of words the printed wording dropped, added or changed from the canonical text.
 
@@ -862,11 +867,9 @@ def word_differences(canonical: str, printed: str) -> list[dict[str, str]]:
     aside), since outlets restyle those without changing what was said.
     """
     ours, theirs = _WORD.findall(canonical), _WORD.findall(printed)
-
-    def key(word: str) -> str:
-        return word.casefold().replace("’", "'")
-
-    matcher = difflib.SequenceMatcher(a=[key(w) for w in ours], b=[key(w) for w in theirs])
+    matcher = difflib.SequenceMatcher(
+        a=[word_key(w) for w in ours], b=[word_key(w) for w in theirs]
+    )
     return [
         {
             "change": _CHANGES[tag],

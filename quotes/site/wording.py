@@ -12,18 +12,14 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 # The models' word pattern, so that the site marks exactly what differences() lists.
-from quotes.models import _WORD
-
-
-def _key(word: str) -> str:
-    return word.casefold().replace("’", "'")
+from quotes.models import _WORD, word_key
 
 
 def marked_wording(canonical: str, printed: str) -> SafeString:
     """`printed` as HTML, escaped, with <ins>/<del> around the words that differ."""
     ours, theirs = list(_WORD.finditer(canonical)), list(_WORD.finditer(printed))
     matcher = difflib.SequenceMatcher(
-        a=[_key(m.group()) for m in ours], b=[_key(m.group()) for m in theirs], autojunk=False
+        a=[word_key(m.group()) for m in ours], b=[word_key(m.group()) for m in theirs], autojunk=False
     )
     out: list[str] = []
     at = 0  # how much of `printed` is out
@@ -53,5 +49,5 @@ def marked_wording(canonical: str, printed: str) -> SafeString:
 
 
 def differs(canonical: str, printed: str) -> bool:
-    keys = [_key(m.group()) for m in _WORD.finditer(canonical)]
-    return keys != [_key(m.group()) for m in _WORD.finditer(printed)]
+    keys = [word_key(m.group()) for m in _WORD.finditer(canonical)]
+    return keys != [word_key(m.group()) for m in _WORD.finditer(printed)]
