@@ -19,7 +19,9 @@ def marked_wording(canonical: str, printed: str) -> SafeString:
     """`printed` as HTML, escaped, with <ins>/<del> around the words that differ."""
     ours, theirs = list(_WORD.finditer(canonical)), list(_WORD.finditer(printed))
     matcher = difflib.SequenceMatcher(
-        a=[word_key(m.group()) for m in ours], b=[word_key(m.group()) for m in theirs], autojunk=False
+        a=[word_key(m.group()) for m in ours],
+        b=[word_key(m.group()) for m in theirs],
+        autojunk=False,
     )
     out: list[str] = []
     at = 0  # how much of `printed` is out
