@@ -151,8 +151,8 @@ def cards(ids: list[int], user: User, q: str | None = None) -> list[Card]:
     shown = [by_id[pk] for pk in ids if pk in by_id]
     marked = search.highlights(shown, q) if q else {}
     anonymous = [s.speaker_id for s in shown if s.speaker and s.speaker.is_anonymous]
-    # Beside the statement itself: the outlet and date, not its first words again.
-    labels = reads.speaker_labels(anonymous, user, quoting=False) if anonymous else {}
+    # The facets' labels, so that a result shows the speaker as the facet named them.
+    labels = reads.speaker_labels(anonymous, user) if anonymous else {}
     return [card(s, marked.get(s.pk) or _escaped(s.text), labels) for s in shown]
 
 
