@@ -23,7 +23,7 @@ from quotes.filters import OrganizationFilter, SourceFilter, SpeakerFilter, Stat
 from quotes.models import Affiliation, Organization, Source, Speaker, Statement, Topic
 
 from . import serializers
-from .exports import CSVRenderer, NDJSONRenderer, export_response, page_data, paged
+from .exports import CSVRenderer, NDJSONRenderer, detail_row, export_response, page_data, paged
 from .pagecache import PageCacheMixin
 from .pagination import StatementPagination
 from .problems import Conflict
@@ -114,6 +114,10 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, NDJSONRenderer]
 
     def get_queryset(self) -> QuerySet[Statement]:
+        if self.action == "retrieve":
+            # The detail's row is built by the database (exports.detail_row): loading
+            # the appearances and topics here would be two queries for nothing.
+            return Statement.objects.visible_to(self.request.user)
         return reads.statements(self.request.user)
 
     def filter_queryset(self, queryset: QuerySet[Statement]) -> QuerySet[Statement]:
@@ -173,10 +177,8 @@ class StatementViewSet(FormatMixin, PageCacheMixin, CuratedWriteMixin, viewsets.
         return response
 
     def detail_data(self, statement: Statement) -> dict[str, Any]:
-        context = self.get_serializer_context()
-        user = self.request.user
-        context["other_statements"] = reads.other_statements_by_speaker(statement, user)
-        return serializers.StatementDetailSerializer(statement, context=context).data
+        others = reads.other_statements_by_speaker(statement, self.request.user)
+        return detail_row(statement, others, self.get_serializer_context())
 
     def create_object(self, fields: dict[str, Any]) -> Statement:
         topics, appearances = fields.pop("topics", []), fields.pop("appearances", [])
