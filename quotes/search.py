@@ -127,8 +127,7 @@ def with_spellings(query: Query, lexicon: variants.Lexicon) -> Query:
 def _joined(terms: list[Term], lexicon: variants.Lexicon) -> Query:
     joined: Query = []
     for index, (first, second) in enumerate(itertools.pairwise(terms)):
-        pair = (first.text.casefold(), second.text.casefold())
-        variant = lexicon.by_pair.get(pair)
+        variant = lexicon.joined(first.text.casefold(), second.text.casefold())
         if variant and not (first.negated or second.negated):
             compound = _spelled(Term(variant.compound), lexicon)
             joined.append([*terms[:index], compound, *terms[index + 2 :]])

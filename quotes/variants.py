@@ -155,6 +155,29 @@ class Lexicon:
         rows = SearchVariant.objects.using(using).values_list("compound", "modifier", "head")
         return cls(Variant(*row) for row in rows)
 
+    def compound(self, word: str) -> Variant | None:
+        """The compound `word` is, in either number: the corpus may print only
+        "landmines" while a reader types "landmine" (then "land" + "mine")."""
+        if variant := self.by_compound.get(word):
+            return variant
+        if (variant := self.by_compound.get(word + "s")) and variant.head.endswith("s"):
+            return Variant(word, variant.modifier, variant.head.removesuffix("s"))
+        if word.endswith("s") and (variant := self.by_compound.get(word.removesuffix("s"))):
+            return Variant(word, variant.modifier, variant.head + "s")
+        return None
+
+    def joined(self, modifier: str, head: str) -> Variant | None:
+        """The compound the two words are written as, in the head's number: "land mine"
+        is "landmine" when the corpus has only "landmines"."""
+        if variant := self.by_pair.get((modifier, head)):
+            return variant
+        plural = self.by_pair.get((modifier, head + "s"))
+        if plural and plural.compound.endswith("s"):
+            return Variant(plural.compound.removesuffix("s"), modifier, head)
+        if head.endswith("s") and (singular := self.by_pair.get((modifier, head[:-1]))):
+            return Variant(singular.compound + "s", modifier, head)
+        return None
+
     def compounds_headed_by(self, word: str) -> list[Variant]:
         """Compounds whose head is `word`, or its plural or singular ("mine", "mines")."""
         forms = {word, word + "s", word.removesuffix("s")} - {""}
@@ -177,9 +200,8 @@ class Lexicon:
         changed = []
         for index, word in enumerate(phrase):
             before, after = phrase[:index], phrase[index + 1 :]
-            if variant := self.by_compound.get(word):
+            if variant := self.compound(word):
                 changed.append([*before, variant.modifier, variant.head, *after])
-            pair = tuple(phrase[index : index + 2])
-            if len(pair) == 2 and (variant := self.by_pair.get(pair)):
-                changed.append([*before, variant.compound, *phrase[index + 2 :]])
+            if after and (variant := self.joined(word, after[0])):
+                changed.append([*before, variant.compound, *after[1:]])
         return changed

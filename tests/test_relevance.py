@@ -16,6 +16,11 @@ FINDS = {
     "landmines": ({1, 3, 4, 21, 34, 35}, set()),
     "land mines": ({1, 3, 4, 21, 34, 35}, set()),
     "land-mines": ({1, 3, 4, 21, 34, 35}, set()),
+    # The singular, which the corpus never prints joined.
+    "landmine": ({1, 3, 4, 21, 34, 35}, set()),
+    "land mine": ({1, 3, 4, 21, 34, 35}, set()),
+    '"landmine policy"': ({3}, {4}),
+    "anti personnel": ({4, 5, 21, 33, 34, 35}, {31, 32}),
     "mines": ({4, 10, 11, 13, 34, 35}, {6, 31, 32}),
     "nonpersistent": ({11, 13, 23, 34, 35}, {22}),
     "non-persistent": ({11, 13, 23, 34, 35}, {22}),

@@ -172,6 +172,19 @@ def test_rebuilding_the_lexicon_lets_search_find_every_spelling() -> None:
     assert found("-landmines mines") == {three.pk}
 
 
+@pytest.mark.usefixtures("changes_counted_at_once")
+def test_a_compound_learned_in_the_plural_is_found_in_the_singular_too() -> None:
+    # The corpus prints "landmines" joined and "land mine" apart, never "landmine".
+    joined = StatementFactory(text="Antipersonnel landmines kill civilians.")
+    apart = StatementFactory(text="The land mine policy was reversed.")
+    StatementFactory(text="Land mines, landmines and land mines again.")
+    call_command("rebuild_search_variants", verbosity=0, stdout=io.StringIO())
+
+    assert {joined.pk, apart.pk} <= found("landmine")
+    assert found("landmine") == found("land mine") == found("landmines") == found("land mines")
+    assert apart.pk in found('"landmine policy"')
+
+
 def test_the_lexicon_rebuild_command_says_how_many() -> None:
     StatementFactory(text="Landmines, land mines.")
     out = io.StringIO()
