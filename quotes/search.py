@@ -72,6 +72,10 @@ SQLITE_SIMILARITY_THRESHOLD = 0.5
 _TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|([^\s"]+))')
 _USABLE = re.compile(r"[^\W_]")
 _WORD = re.compile(r"[^\W_]+")
+# Initialisms: two to five capitals ("US", "NATO"), or letters each followed by a dot
+# (the last dot optional: "U.S.", "U.N").
+_CAPITALS = re.compile(r"[A-Z]{2,5}")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.){1,4}[A-Za-z]\.?")
 _MARKERS = str.maketrans("", "", START + STOP + LT + GT)
 _MARKS = str.maketrans("", "", START + STOP)
 
@@ -134,11 +138,22 @@ def _joined(terms: list[Term], lexicon: variants.Lexicon) -> Query:
     return joined
 
 
+def initialisms(text: str) -> list[str]:
+    """The other way to write an initialism as typed: "US" is also printed "U.S.", and
+    "U.S." (or "U.S") "US". Only capitals count: "us" is the pronoun."""
+    if _CAPITALS.fullmatch(text):
+        return [".".join(text) + "."]
+    if _DOTTED.fullmatch(text):
+        return [text.replace(".", "")]
+    return []
+
+
 def _spelled(term: Term, lexicon: variants.Lexicon) -> Term:
     words = variants.words(term.text)
     if not words:
         return term
     others = [" ".join(phrase) for phrase in lexicon.spellings(words)]
+    others += initialisms(term.text)
     if len(words) == 1:  # a head word finds its compounds: "mines", "landmines"
         others += [variant.compound for variant in lexicon.compounds_headed_by(words[0])]
     written = " ".join(words)

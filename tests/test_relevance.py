@@ -47,6 +47,9 @@ FINDS = {
     "embassy closure": ({32}, {9}),
     "Russian government": ({6, 30, 31, 37}, {32}),
     "Russia": ({6, 30, 31, 37}, set()),
+    # Initialisms with and without dots.
+    "US official": ({7, 8, 11, 12, 14, 15, 16, 18, 24, 26, 27}, {31}),
+    "U.S. official": ({7, 8, 11, 12, 14, 15, 16, 18, 24, 26, 27}, {31}),
     # Names, aliases, misspellings kept as aliases.
     "Perskov": ({31}, {30}),
     "Peskov nuclear": ({31}, {30}),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from quotes.search import MAX_TERMS, Term, parse_web_search, to_fts5
+from quotes.search import MAX_TERMS, Term, initialisms, parse_web_search, to_fts5
 
 
 def test_words_phrases_alternatives_and_exclusions() -> None:
@@ -34,3 +34,11 @@ def test_fts5_expression_quotes_every_term() -> None:
     expression = to_fts5(parse_web_search('NEAR(a b) "x""y" -c'))
     assert expression == '(("NEAR(a" AND "b)" AND "x" AND "y") NOT "c")'
     assert to_fts5([[Term('say "no"')]]) == '(("say ""no"""))'
+
+
+@pytest.mark.parametrize(
+    ("typed", "other"),
+    [("US", ["U.S."]), ("U.S.", ["US"]), ("U.S", ["US"]), ("NATO", ["N.A.T.O."]), ("us", [])],
+)
+def test_an_initialism_is_also_searched_with_or_without_dots(typed: str, other: list) -> None:
+    assert initialisms(typed) == other
