@@ -76,6 +76,7 @@ _WORD = re.compile(r"[^\W_]+")
 # (the last dot optional: "U.S.", "U.N").
 _CAPITALS = re.compile(r"[A-Z]{2,5}")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.){1,4}[A-Za-z]\.?")
+_POSSESSIVE = re.compile(r"(?<=[^\W\d_])['\u2019]s\b", re.IGNORECASE)
 _MARKERS = str.maketrans("", "", START + STOP + LT + GT)
 _MARKS = str.maketrans("", "", START + STOP)
 
@@ -154,6 +155,10 @@ def _spelled(term: Term, lexicon: variants.Lexicon) -> Term:
         return term
     others = [" ".join(phrase) for phrase in lexicon.spellings(words)]
     others += initialisms(term.text)
+    # "Austin's" is Austin: PostgreSQL's parser drops the "s", SQLite's tokenizer keeps it
+    # as a word of its own, which only the possessive itself would match.
+    if (plain := _POSSESSIVE.sub("", term.text)) != term.text:
+        others.insert(0, plain.casefold())
     if len(words) == 1:  # a head word finds its compounds: "mines", "landmines"
         others += [variant.compound for variant in lexicon.compounds_headed_by(words[0])]
     written = " ".join(words)

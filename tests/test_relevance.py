@@ -50,6 +50,10 @@ FINDS = {
     # Initialisms with and without dots.
     "US official": ({7, 8, 11, 12, 14, 15, 16, 18, 24, 26, 27}, {31}),
     "U.S. official": ({7, 8, 11, 12, 14, 15, 16, 18, 24, 26, 27}, {31}),
+    # Possessives, straight and curly.
+    "Austin's": ({9, 10, 28, 29}, {31}),
+    "Putin’s threat": ({30}, {6, 31}),
+    "Biden's decision": ({3}, {31}),
     # Names, aliases, misspellings kept as aliases.
     "Perskov": ({31}, {30}),
     "Peskov nuclear": ({31}, {30}),
