@@ -504,6 +504,9 @@ class Statement(Versioned):
         on_delete=models.PROTECT,
         related_name="statements",
         help_text="Empty when an organization spoke as a body.",
+        # quotes_stmt_speaker_newest (below) leads with the speaker: it serves the
+        # foreign key's lookups too.
+        db_index=False,
     )
     organization = models.ForeignKey(
         Organization,
@@ -653,6 +656,11 @@ class Statement(Versioned):
                 fields=["kind", "anonymous", "status", "said_on", "id"],
                 name="quotes_stmt_kind_anon",
             ),
+            # A search within one speaker's statements: relevance ranks the newest
+            # matches (search.ranked_candidates), read here newest first and stopping at
+            # enough, where walking every statement newest first read 79,000 rows for a
+            # prolific speaker and a common word at 1,000,000 (173 → 48 ms).
+            models.Index(fields=["speaker", "id"], name="quotes_stmt_speaker_newest"),
             # A speaker's first reported statement (SpeakerQuerySet.with_first_source).
             models.Index(
                 fields=["speaker", "status", "first_reported_on", "id"],
