@@ -68,7 +68,8 @@ def test_results_mark_the_match_and_show_the_count_as_status(seed) -> None:
     html = Client().get("/?q=landmines").content.decode()
     assert "<mark>" in html
     assert re.search(r'id="result-count" role="status">\d+ statements?<', html)
-    assert '<nav aria-label="Facets"' in html
+    # The counts load from their own URL (tests/site/test_facets.py).
+    assert '<div id="search-facets" class="facets" hx-get="/search/facets/?q=landmines"' in html
     assert '<form role="search" action="/" method="get"' in html
 
 
@@ -135,8 +136,8 @@ def test_active_filters_are_chips_that_remove_themselves(seed) -> None:
 
 
 def test_facet_links_refine_the_search(seed) -> None:
-    html = Client().get("/?q=mines").content.decode()
-    assert 'href="?q=mines&amp;kind=direct_quote"' in html
+    html = Client().get("/search/facets/?q=mines").content.decode()
+    assert 'href="/?q=mines&amp;kind=direct_quote"' in html
 
 
 def test_exports_link_to_the_api_with_the_same_parameters(seed) -> None:
