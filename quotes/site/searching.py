@@ -263,8 +263,20 @@ def _without(pairs: list[tuple[str, str]], pair: tuple[str, str]) -> str:
 
 
 def speaker_names(slugs: list[str], user: User) -> dict[str, str]:
+    """The chips' label of each speaker `slugs` names (that `user` may see)."""
+    if not slugs:  # compiling reads.speakers' annotations alone took ~10 ms
+        return {}
+    # Names only: reads.speakers' statement counts (27 ms for a speaker with 92,000
+    # statements at 1,000,000) are not shown here.
     found = reads.speakers(user).filter(slug__in=slugs)
-    return {speaker.slug: speaker.label for speaker in found}
+    named = {
+        pk: (slug, name, anonymous)
+        for pk, slug, name, anonymous in found.values_list("pk", "slug", "name", "is_anonymous")
+    }
+    # Only an anonymous source's label differs from its name.
+    anonymous = [pk for pk, (_, _, is_anonymous) in named.items() if is_anonymous]
+    labels = reads.speaker_labels(anonymous, user) if anonymous else {}
+    return {slug: labels.get(pk, name) for pk, (slug, name, _) in named.items()}
 
 
 def suggestions(q: str, user: User) -> dict[str, list]:

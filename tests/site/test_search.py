@@ -1,6 +1,7 @@
 """The search page: the API's statements in the API's order, facets, chips, errors."""
 
 import re
+from html import escape
 
 import pytest
 from django.conf import settings
@@ -344,3 +345,18 @@ def test_the_feed_names_a_typed_speaker_name_instead_of_ignoring_it(client: Clie
     response = client.get("/feed/?speaker_name=Peskov")
     assert response.status_code == 400
     assert "speaker_name" in response.content.decode()
+
+
+def test_a_speaker_chip_names_the_speaker_and_an_anonymous_source_by_its_label(seed) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from quotes import reads
+    from quotes.models import Speaker
+
+    named = Client().get("/?speaker=dmitry-peskov").content.decode()
+    assert re.search(r'<a href="\?"[^>]*>Speaker: Dmitry Peskov<', named)
+    source = Speaker.objects.filter(is_anonymous=True, statements__isnull=False).first()
+    label = reads.speaker_labels([source.pk], AnonymousUser())[source.pk]
+    assert label != source.name  # told apart by who printed it first
+    anonymous = Client().get(f"/?speaker={source.slug}").content.decode()
+    assert f"Speaker: {escape(label)}<" in anonymous
