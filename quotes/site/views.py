@@ -42,7 +42,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     params = request.GET
     wanted, problem = searching.canonical(params, request.user)
     if wanted is not None:
-        url = reverse("site:search") + searching.query_string(wanted)
+        url = searching.search_url(wanted)
         if not _fragment(request, SEARCH_TARGET):
             return redirect(url)
         params = QueryDict(searching.query_string(wanted)[1:])
@@ -56,7 +56,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     status = 400 if results.errors else 200
     response = render(request, template, context, status=status)
     if wanted is not None:
-        response["HX-Push-Url"] = reverse("site:search") + searching.query_string(wanted)
+        response["HX-Push-Url"] = searching.search_url(wanted)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
 
@@ -163,7 +163,7 @@ def speaker_suggestions(request: HttpRequest) -> HttpResponse:
             "slug": s.slug,
             "name": labels.get(s.pk, s.name),
             "description": s.description,
-            "url": reverse("site:search") + searching.query_string([*base, ("speaker", s.slug)]),
+            "url": searching.search_url([*base, ("speaker", s.slug)]),
         }
         for s in found
     ]
