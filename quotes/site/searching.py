@@ -110,6 +110,12 @@ class Results:
     cards: list[Card] = field(default_factory=list)
     corrected: tuple[str, str] | None = None
 
+    @property
+    def total(self) -> int:
+        """How many statements matched (capped as paging.COUNT_LIMIT caps the count);
+        0 when the search could not run."""
+        return self.page.count if self.page else 0
+
 
 # The API's statement filters (fixed when the FilterSet class is made), its paging, and
 # the page's typed speaker name.
