@@ -70,7 +70,7 @@ class Card:
 
     @property
     def url(self) -> str:
-        return reverse("site:statement", args=[self.statement.pk])
+        return self.statement.get_absolute_url()
 
 
 def printings(appearances: list[Appearance]) -> list[Printing]:

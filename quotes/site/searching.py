@@ -18,6 +18,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.urls import reverse
 
 from quotes import paging, reads, search
 from quotes.api.exports import paged
@@ -63,6 +64,19 @@ def query_string(pairs: list[tuple[str, str]]) -> str:
     return "?" + urlencode(pairs) if pairs else "?"
 
 
+def search_url(pairs: list[tuple[str, str]]) -> str:
+    """The search page's URL for `pairs`, wherever the site is mounted."""
+    return reverse("site:search") + query_string(pairs)
+
+
+def facets_url(params: QueryDict) -> str:
+    """Where the counts of the search `params` load from: every parameter but the
+    cursor, so that every page of one search shares its (cached) counts."""
+    return reverse("site:search-facets") + query_string(
+        [(k, v) for k, v in items(params) if k != "cursor"]
+    )
+
+
 def filter_pairs(params: QueryDict) -> list[tuple[str, str]]:
     """The parameters the API takes for the same search (not the page's own)."""
     return [(k, v) for k, v in items(params) if k in FILTERS]
@@ -96,6 +110,12 @@ class Results:
     cards: list[Card] = field(default_factory=list)
     corrected: tuple[str, str] | None = None
 
+    @property
+    def total(self) -> int:
+        """How many statements matched (capped as paging.COUNT_LIMIT caps the count);
+        0 when the search could not run."""
+        return self.page.count if self.page else 0
+
 
 # The API's statement filters (fixed when the FilterSet class is made), its paging, and
 # the page's typed speaker name.
@@ -110,8 +130,9 @@ def tracking(name: str) -> bool:
     return name in TRACKING or name.startswith("utm_")
 
 
-def run(params: QueryDict, user: User, size: int | None = None) -> Results:
-    """The statements for `params`, as the API's list finds and pages them."""
+def validated(params: QueryDict, user: User) -> Results:
+    """The search of `params` checked as the API checks it, not yet run: its errors, or
+    a filterset whose `qs` is the matching statements (the facets' input)."""
     filterset = StatementFilter(params, queryset=reads.statements(user))
     results = Results(filterset=filterset)
     # As the API does: a misspelled parameter (said_on=) is named, never ignored.
@@ -123,7 +144,36 @@ def run(params: QueryDict, user: User, size: int | None = None) -> Results:
         return results
     if not filterset.is_valid():
         results.errors = {name: list(messages) for name, messages in filterset.errors.items()}
+    return results
+
+
+def checked(params: QueryDict, user: User) -> Results:
+    """`validated`, with the page parameters checked as the list checks them: the
+    counts' own URL refuses what the search page refuses, though it pages nothing."""
+    results = validated(params, user)
+    if results.errors:
         return results
+    try:
+        paging.bounded_int(
+            "page_size",
+            params.get("page_size"),
+            default=paging.DEFAULT_SIZE,
+            maximum=paging.MAX_SIZE,
+        )
+        paging.decode_cursor(params.get("cursor"))
+    except paging.InvalidCursor as invalid:
+        results.errors = {"cursor": invalid.messages}
+    except ValidationError as invalid:
+        results.errors = invalid.message_dict
+    return results
+
+
+def run(params: QueryDict, user: User, size: int | None = None) -> Results:
+    """The statements for `params`, as the API's list finds and pages them."""
+    results = validated(params, user)
+    if results.errors:
+        return results
+    filterset = results.filterset
     statements = filterset.qs
     try:
         size = size or paging.bounded_int(
@@ -190,7 +240,7 @@ def facets(results: Results, params: QueryDict, user: User) -> tuple[list[dict[s
             replaced = {name for name, _ in refine}
             active = all(pair in base for pair in refine)
             link = [(k, v) for k, v in base if k not in replaced] + refine
-            values.append({**value, "url": query_string(link), "active": active})
+            values.append({**value, "url": search_url(link), "active": active})
         if values:
             shown.append({"name": key, "title": title, "values": values})
     return shown, found["complete"]
@@ -219,8 +269,20 @@ def _without(pairs: list[tuple[str, str]], pair: tuple[str, str]) -> str:
 
 
 def speaker_names(slugs: list[str], user: User) -> dict[str, str]:
+    """The chips' label of each speaker `slugs` names (that `user` may see)."""
+    if not slugs:  # compiling reads.speakers' annotations alone took ~10 ms
+        return {}
+    # Names only: reads.speakers' statement counts (27 ms for a speaker with 92,000
+    # statements at 1,000,000) are not shown here.
     found = reads.speakers(user).filter(slug__in=slugs)
-    return {speaker.slug: speaker.label for speaker in found}
+    named = {
+        pk: (slug, name, anonymous)
+        for pk, slug, name, anonymous in found.values_list("pk", "slug", "name", "is_anonymous")
+    }
+    # Only an anonymous source's label differs from its name.
+    anonymous = [pk for pk, (_, _, is_anonymous) in named.items() if is_anonymous]
+    labels = reads.speaker_labels(anonymous, user) if anonymous else {}
+    return {slug: labels.get(pk, name) for pk, (slug, name, _) in named.items()}
 
 
 def suggestions(q: str, user: User) -> dict[str, list]:

@@ -8,6 +8,7 @@ app_name = "site"
 # which <slug:> cannot reverse to (a 500 on every page that links one).
 urlpatterns = [
     path("", views.search_page, name="search"),
+    path("search/facets/", views.search_facets, name="search-facets"),
     path("feed/", SearchFeed(), name="feed"),
     path("suggest/speakers/", views.speaker_suggestions, name="speaker-suggestions"),
     path("statements/<int:pk>/", views.statement_page, name="statement"),

@@ -16,9 +16,11 @@ from quotes.facets import FACET_LIMIT
 
 from . import pages, searching
 from .cache import cached
-from .forms import form_context
+from .forms import FIELD_LABELS, form_context
 
 SEARCH_TARGET = "search-page"
+# The search page's counts region, which htmx fills from search_facets.
+FACETS_TARGET = "search-facets"
 # Beyond a bigint: PostgreSQL would refuse the lookup (a 500), not find nothing.
 MAX_ID = 2**63 - 1
 
@@ -40,7 +42,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     params = request.GET
     wanted, problem = searching.canonical(params, request.user)
     if wanted is not None:
-        url = reverse("site:search") + searching.query_string(wanted)
+        url = searching.search_url(wanted)
         if not _fragment(request, SEARCH_TARGET):
             return redirect(url)
         params = QueryDict(searching.query_string(wanted)[1:])
@@ -54,7 +56,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     status = 400 if results.errors else 200
     response = render(request, template, context, status=status)
     if wanted is not None:
-        response["HX-Push-Url"] = reverse("site:search") + searching.query_string(wanted)
+        response["HX-Push-Url"] = searching.search_url(wanted)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
 
@@ -84,7 +86,10 @@ def _search_context(params: QueryDict, results: searching.Results, request: Http
         if cursor is not None:
             moved = base + ([("cursor", cursor)] if cursor else [])
             context[name] = searching.query_string(moved)
-    context["facets"], context["facets_complete"] = searching.facets(results, params, request.user)
+    # The counts load in a request of their own (search_facets): over 10,000 matches they
+    # cost as much as the rest of the page, which should not wait for them.
+    if page.count:
+        context["facets_url"] = searching.facets_url(params)
     names = dict(form["labels"])
     for slug, label in searching.speaker_names(form["speakers"], request.user).items():
         names[("speaker", slug)] = label
@@ -100,6 +105,42 @@ def _search_context(params: QueryDict, results: searching.Results, request: Http
     if page.count == 0:
         context["suggestions"] = searching.suggestions(params.get("q", ""), request.user)
     return context
+
+
+@require_safe
+@cached
+def search_facets(request: HttpRequest) -> HttpResponse:
+    """The search's counts by speaker, organization, outlet, kind, topic and year, each
+    value a link that refines the search: for htmx the search page's region, else a page
+    of its own (readers without JavaScript follow the search page's link here)."""
+    params = request.GET
+    fragment = _fragment(request, FACETS_TARGET)
+    wanted, problem = searching.canonical(params, request.user)
+    if wanted is not None:
+        if not fragment:
+            return redirect(reverse("site:search-facets") + searching.query_string(wanted))
+        params = QueryDict(searching.query_string(wanted)[1:])
+    results = searching.checked(params, request.user)
+    if problem:
+        results.errors = {**results.errors, searching.SPEAKER_NAME: [problem]}
+    context: dict[str, Any] = {
+        "facet_limit": f"{FACET_LIMIT:,}",
+        "q": params.get("q", ""),
+        "search_url": searching.search_url(searching.items(params)),
+        "errors": [
+            f"{FIELD_LABELS.get(name, name)}: {message}"
+            for name, messages in results.errors.items()
+            for message in messages
+        ],
+        "fragment": fragment,
+    }
+    if not results.errors:
+        found, complete = searching.facets(results, params, request.user)
+        context["facets"], context["facets_complete"] = found, complete
+    template = "site/_facets.html" if fragment else "site/facets.html"
+    response = render(request, template, context, status=400 if results.errors else 200)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
 
 
 @require_safe
@@ -122,7 +163,7 @@ def speaker_suggestions(request: HttpRequest) -> HttpResponse:
             "slug": s.slug,
             "name": labels.get(s.pk, s.name),
             "description": s.description,
-            "url": reverse("site:search") + searching.query_string([*base, ("speaker", s.slug)]),
+            "url": searching.search_url([*base, ("speaker", s.slug)]),
         }
         for s in found
     ]

@@ -93,6 +93,24 @@ def site(live_server: Any, seeded: None) -> str:
     return live_server.url
 
 
+# True once the search page's counts region (if any) holds what htmx loaded into it.
+COUNTS_LOADED = "() => !document.querySelector('#search-facets .facets-link')"
+
+
+def counts_loaded(page: Page) -> None:
+    """Waits for the search page's lazily loaded counts (a page without them: at once)."""
+    page.wait_for_function(COUNTS_LOADED, timeout=15_000)
+
+
+@pytest.fixture
+def page(page: Page) -> Iterator[Page]:
+    """pytest-playwright's page, left only once the search's counts have loaded: a test
+    that ends while they load would leave their request to the live server's shutdown."""
+    yield page
+    if not page.is_closed():
+        counts_loaded(page)
+
+
 @pytest.fixture
 def no_js_page(browser: Browser) -> Iterator[Page]:
     context: BrowserContext = browser.new_context(java_script_enabled=False)

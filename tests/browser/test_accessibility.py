@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import AXE, browser_test
+from tests.browser.conftest import AXE, browser_test, counts_loaded
 from tests.browser.seed_pages import PAGE_TYPES, path_of
 
 pytestmark = browser_test
@@ -34,6 +34,7 @@ def described(violations: list[dict[str, Any]]) -> str:
 @pytest.mark.parametrize("page_type", PAGE_TYPES)
 def test_every_page_type_passes_axe(page: Page, site: str, page_type: str) -> None:
     page.goto(site + path_of(page_type))
+    counts_loaded(page)  # the search page's facets too, as a reader sees them
 
     violations = axe_violations(page)
 
@@ -46,6 +47,7 @@ def test_the_search_page_passes_axe_with_its_filters_open_and_suggestions_shown(
     page.goto(f"{site}/?q=landmines")
     page.locator("input#speaker-filter").press_sequentially("Perskov", delay=30)
     page.locator("#speaker-suggestions li").first.wait_for()
+    counts_loaded(page)
 
     violations = axe_violations(page)
 

@@ -78,6 +78,54 @@ def test_reader_refines_by_a_speaker_facet_and_goes_back(page: Page, site: str) 
     expect(count).to_have_text(before)
 
 
+def test_the_counts_load_after_the_results_and_follow_a_refined_search(
+    page: Page, site: str
+) -> None:
+    with page.expect_response(lambda r: "/search/facets/?q=landmines" in r.url) as loaded:
+        page.goto(f"{site}/?q=landmines")
+    assert loaded.value.status == 200
+    region = page.locator("#search-facets")
+    expect(region.locator("nav[aria-label=Facets] h2").first).to_be_visible()
+    expect(region.locator(".facets-link")).to_have_count(0)  # the no-JS link, replaced
+    kind = region.locator("nav[aria-label=Facets] a[href*='kind=']").first
+    label = kind.inner_text()
+
+    with page.expect_response(lambda r: "/search/facets/" in r.url and "kind=" in r.url):
+        kind.click()
+
+    expect(page).to_have_url(re.compile(r"[?&]kind=\w+"))
+    applied = region.locator("a[aria-current=true]", has_text=label)
+    expect(applied).to_have_count(1)
+    expect(page.locator("#results .badge.kind").first).to_have_text(label)
+    page.go_back()
+    expect(page).not_to_have_url(re.compile("kind="))
+    expect(region.locator("nav[aria-label=Facets] a[aria-current=true]")).to_have_count(0)
+
+
+def test_reader_without_javascript_opens_the_counts_and_refines_by_a_speaker(
+    no_js_page: Page, site: str
+) -> None:
+    page = no_js_page
+    page.goto(f"{site}/?q=landmines")
+    expect(page.locator("nav[aria-label=Facets]")).to_have_count(0)
+
+    page.get_by_role("link", name="Show counts by speaker, organization, outlet…").click()
+
+    expect(page).to_have_url(re.compile(r"/search/facets/\?q=landmines$"))
+    expect(page.locator("h1")).to_have_text("Counts for this search")
+    expect(page.get_by_role("link", name="Back to the results")).to_have_attribute(
+        "href", "/?q=landmines"
+    )
+    facet = page.locator("nav[aria-label=Facets] a[href*='speaker=']").first
+    name = facet.inner_text()
+    facet.click()
+    expect(page).to_have_url(re.compile(r"/\?q=landmines&speaker=[\w-]+$"))
+    cards = page.locator("#results article.statement")
+    expect(cards.first).to_be_visible()
+    for who in cards.locator(".who").all_inner_texts():
+        assert name in who
+
+
 def test_reader_types_a_misspelt_speaker_and_is_offered_the_right_one(
     page: Page, site: str
 ) -> None:

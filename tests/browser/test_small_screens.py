@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import browser_test
+from tests.browser.conftest import browser_test, counts_loaded
 from tests.browser.seed_pages import PAGE_TYPES, path_of
 
 pytestmark = browser_test
@@ -19,6 +19,7 @@ def test_no_page_scrolls_sideways_on_a_small_phone(
     phone_page: Page, site: str, page_type: str
 ) -> None:
     phone_page.goto(site + path_of(page_type))
+    counts_loaded(phone_page)
 
     scroll_width, client_width = phone_page.evaluate(
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"

@@ -1,6 +1,7 @@
 """The search page: the API's statements in the API's order, facets, chips, errors."""
 
 import re
+from html import escape
 
 import pytest
 from django.conf import settings
@@ -68,7 +69,8 @@ def test_results_mark_the_match_and_show_the_count_as_status(seed) -> None:
     html = Client().get("/?q=landmines").content.decode()
     assert "<mark>" in html
     assert re.search(r'id="result-count" role="status">\d+ statements?<', html)
-    assert '<nav aria-label="Facets"' in html
+    # The counts load from their own URL (tests/site/test_facets.py).
+    assert '<div id="search-facets" class="facets" hx-get="/search/facets/?q=landmines"' in html
     assert '<form role="search" action="/" method="get"' in html
 
 
@@ -135,8 +137,8 @@ def test_active_filters_are_chips_that_remove_themselves(seed) -> None:
 
 
 def test_facet_links_refine_the_search(seed) -> None:
-    html = Client().get("/?q=mines").content.decode()
-    assert 'href="?q=mines&amp;kind=direct_quote"' in html
+    html = Client().get("/search/facets/?q=mines").content.decode()
+    assert 'href="/?q=mines&amp;kind=direct_quote"' in html
 
 
 def test_exports_link_to_the_api_with_the_same_parameters(seed) -> None:
@@ -343,3 +345,18 @@ def test_the_feed_names_a_typed_speaker_name_instead_of_ignoring_it(client: Clie
     response = client.get("/feed/?speaker_name=Peskov")
     assert response.status_code == 400
     assert "speaker_name" in response.content.decode()
+
+
+def test_a_speaker_chip_names_the_speaker_and_an_anonymous_source_by_its_label(seed) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from quotes import reads
+    from quotes.models import Speaker
+
+    named = Client().get("/?speaker=dmitry-peskov").content.decode()
+    assert re.search(r'<a href="\?"[^>]*>Speaker: Dmitry Peskov<', named)
+    source = Speaker.objects.filter(is_anonymous=True, statements__isnull=False).first()
+    label = reads.speaker_labels([source.pk], AnonymousUser())[source.pk]
+    assert label != source.name  # told apart by who printed it first
+    anonymous = Client().get(f"/?speaker={source.slug}").content.decode()
+    assert f"Speaker: {escape(label)}<" in anonymous
