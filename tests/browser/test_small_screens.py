@@ -27,3 +27,26 @@ def test_no_page_scrolls_sideways_on_a_small_phone(
 
     assert client_width == 375
     assert scroll_width <= client_width, phone_page.evaluate(WIDER_THAN_VIEWPORT)
+
+
+def test_a_phone_shows_the_results_with_the_filters_folded_away(
+    phone_page: Page, site: str
+) -> None:
+    phone_page.goto(f"{site}/?q=landmines&kind=written_statement")
+    counts_loaded(phone_page)
+    filters = phone_page.locator("details.filters")
+
+    assert not filters.evaluate("details => details.open")
+    assert not phone_page.locator("details.facet-panel").evaluate("details => details.open")
+    first = phone_page.locator("#results article.statement").first
+    assert first.bounding_box()["y"] < 900  # within the first screens, not 20 fields down
+    phone_page.get_by_text("Filters", exact=True).click()
+    assert filters.evaluate("details => details.open")
+
+
+def test_a_wide_screen_keeps_the_filters_of_a_search_open(page: Page, site: str) -> None:
+    page.goto(f"{site}/?q=landmines&kind=written_statement")
+    counts_loaded(page)
+
+    assert page.locator("details.filters").evaluate("details => details.open")
+    assert page.locator("details.facet-panel").evaluate("details => details.open")

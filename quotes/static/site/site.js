@@ -4,6 +4,7 @@ document.addEventListener("DOMContentLoaded", () => {
   // A page that answers with problems starts at their summary (GOV.UK's error summary).
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
+  foldFiltersOnPhones();
   for (const button of document.querySelectorAll("button.copy[data-copy]")) {
     if (!navigator.clipboard) continue;
     button.hidden = false;
@@ -23,6 +24,7 @@ document.addEventListener("DOMContentLoaded", () => {
 // them, move focus to the result count (announced as a status), not to the page's start.
 document.addEventListener("htmx:afterSettle", (event) => {
   if (event.detail.target.id !== "search-page") return;
+  foldFiltersOnPhones();
   announce();
   if (document.activeElement && document.activeElement !== document.body) return;
   const count = document.getElementById("result-count") || document.querySelector(".error-summary");
@@ -46,4 +48,16 @@ function announce() {
   const count = document.getElementById("result-count");
   const summary = document.querySelector(".error-summary h2");
   status.textContent = count ? count.textContent.trim() : summary ? summary.textContent.trim() : "";
+}
+// On a narrow screen the open filters (a search opens them, so that a reader without
+// this script sees what is applied) and the counts above the results would push the
+// results a dozen fields down: fold both once there are results to read. The chips still
+// show what is applied; each summary reopens its panel. Problems keep the filters open,
+// beside the field at fault.
+function foldFiltersOnPhones() {
+  if (!window.matchMedia("(max-width: 47.99rem)").matches) return;
+  if (document.querySelector(".error-summary") || !document.getElementById("result-count")) return;
+  for (const panel of document.querySelectorAll("details.filters, details.facet-panel")) {
+    panel.open = false;
+  }
 }
