@@ -894,14 +894,25 @@ def continue_quotes(text: str, frames: list[Frame], quotes: list[Quote]) -> None
         frame = max(before, key=lambda f: f.end)
         gap = text[frame.end : quote.start]
         if "\n" in gap or len(gap) > 120 or any(m in gap for m in QUOTE_MARKS):
-            continue
+            if not _attribution_between(text, frame, quote, gap):
+                continue
         # '“…,” Christie said, adding that he had fought for bills. “A leader …”': the
         # gap holds another attribution, so the quote is not simply continued.
-        if (
+        elif (
             any(frame.end <= s < quote.start for s, _ in taken)
             or sum(frame.end <= s < quote.start for s, _ in cues) > 1
-        ):
+        ) and not _attribution_between(text, frame, quote, gap):
             continue
         frame.end = quote.end
         frame.quotes.append(quote)
         taken.append((quote.start, quote.end))
+
+
+def _attribution_between(text: str, frame: Frame, quote: Quote, gap: str) -> bool:
+    """Whether the gap between two quotes is the first quote's own attribution sentence,
+    however long: '“A,” said Bob Mulholland, a superdelegate who has accused Sanders
+    supporters of harassing his peers. “B.”' (the annotators' content runs over both
+    quotes and the attribution)."""
+    if "\n" in gap or len(gap) > 300 or any(m in gap for m in QUOTE_MARKS):
+        return False
+    return frame.end <= frame.head.idx < quote.start and gap.rstrip().endswith((".", ":"))

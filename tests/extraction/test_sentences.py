@@ -275,3 +275,24 @@ def test_asked_if_is_the_question_asked() -> None:
     candidate = only("Lloyd Austin shook hands and asked workers if they planned to vote.")
     assert candidate.text == "if they planned to vote."
     assert candidate.speaker.name == "Lloyd Austin"
+
+
+def test_a_long_attribution_between_two_quotes_keeps_them_one_candidate() -> None:
+    text = (
+        '"Do these people read newspapers?" said Bob Mulholland, a California superdelegate'
+        " and Clinton supporter who has accused Sanders supporters of harassing his peers."
+        ' "Are they reading some chain email with bogus numbers?"'
+    )
+    # The accusation inside the attribution is a candidate of its own.
+    candidate = run(text)[0]
+    assert candidate.text.startswith('"Do these')
+    assert candidate.text.endswith('numbers?"')
+    assert candidate.speaker.name == "Bob Mulholland"
+
+
+def test_apostrophe_quotes_widen_the_content_but_keep_the_kind() -> None:
+    text = "''You hear that a lot,'' said Dan Kildee. ''This is a complicated world.''"
+    candidate = only(text)
+    assert candidate.text.startswith("''You hear")
+    assert candidate.text.endswith("complicated world.'")
+    assert candidate.kind == "paraphrase"
