@@ -164,7 +164,7 @@ def subject_of(verb: Token) -> Span | None:
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects:
                     return noun_phrase(objects[0])
-        for child in verb.children:
+        for child in _subjects_inverted_first(verb):
             if child.dep_ in SUBJECTS and child.tag_ != "EX":
                 if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                     return noun_phrase(_antecedent(verb.head))
@@ -180,6 +180,20 @@ def subject_of(verb: Token) -> Span | None:
             continue
         return None
     return None
+
+
+def _subjects_inverted_first(verb: Token) -> list[Token]:
+    """The verb's children, a subject right after it first when the parse also made a
+    subject of the content before it: 'The rejection of the treaty signals “the end”,
+    said Geert Wilders' (both 'rejection' and 'Wilders' parsed as subjects)."""
+    children = list(verb.children)
+    subjects = [c for c in children if c.dep_ in SUBJECTS and c.tag_ != "EX"]
+    if len(subjects) < 2 or subjects[0].i > verb.i:
+        return children
+    after = [c for c in subjects if c.i > verb.i]
+    if not after or verb.i == 0 or verb.doc[verb.i - 1].text != ",":
+        return children
+    return [after[0], *[c for c in children if c is not after[0]]]
 
 
 def _antecedent(noun: Token) -> Token:
@@ -338,6 +352,36 @@ def _runs_to_end(clause: Token, sent: Span) -> bool:
     """Whether only punctuation follows the clause in its sentence."""
     last = max(t.i for t in clause.subtree)
     return all(t.is_punct or t.is_space for t in sent[last + 1 - sent.start :])
+
+
+def _trailing_content(verb: Token, sent: Span, source: Span | None) -> tuple[int, int] | None:
+    """An attribution closing its sentence after a comma, when the parse gave the cue no
+    clause: 'Those who do take on heavy debt struggle, even with a "good" job, he said.'
+    / '…, said Geert Wilders, founder of the Party for Freedom.' → all before the comma.
+    Nothing but the source, the cue's setting ('in a statement', 'on Tuesday') and
+    punctuation may follow the cue."""
+    if source is None or source.start > verb.i + 3:
+        return None
+    named = set(range(source.start, source.end))
+    settings = {
+        t.i for c in verb.children if _is_setting(c) or c.dep_ == "npadvmod" for t in c.subtree
+    }
+    for token in verb.doc[verb.i + 1 : sent.end]:
+        if not (token.is_punct or token.is_space or token.i in named or token.i in settings):
+            return None
+    first = min(verb.i, source.start)
+    if first - 1 < sent.start or verb.doc[first - 1].text not in (",", "—", "–", "--"):
+        return None
+    # '…, he wrote:' leads into what follows, and 'In a speech last July, he said' or
+    # 'As The Hill reported, …' opens with a setting, not with what was said.
+    words = [t for t in sent if not t.is_space and t.i < first - 1]
+    last = [t for t in sent if not t.is_space][-1]
+    if last.text == ":" or not words or words[0].tag_ in ("IN", "WRB", "RB", "CC"):
+        return None
+    # A clause, or quoted words ('signals “the beginning of the end”' parsed as nouns).
+    if not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") or t.text in QUOTE_MARKS for t in words):
+        return None
+    return _sentence_bounds(sent)[0], verb.doc[first - 1].idx
 
 
 def _parenthetical(verb: Token, sent: Span) -> tuple[int, int] | None:
@@ -540,6 +584,7 @@ def _content(verb, sent, source, quotes, lemma, family):
             ("adjacent-quote", lambda: _adjacent_quote(verb, sent, source, quotes)),
         ]
     if family in ("speech", "written"):
+        rules.append(("trailing", lambda: _trailing_content(verb, sent, source)))
         rules.append(("parenthetical", lambda: _parenthetical(verb, sent)))
     for name, rule in rules:
         found = rule()

@@ -296,3 +296,17 @@ def test_apostrophe_quotes_widen_the_content_but_keep_the_kind() -> None:
     assert candidate.text.startswith("''You hear")
     assert candidate.text.endswith("complicated world.'")
     assert candidate.kind == "paraphrase"
+
+
+def test_a_cue_closing_its_sentence_after_a_comma_reports_all_before_it() -> None:
+    candidate = only('Those who take on heavy debt struggle, even with a "good" job, he said.')
+    assert candidate.text == 'Those who take on heavy debt struggle, even with a "good" job'
+    assert candidate.rule == "trailing"
+
+
+def test_an_inverted_source_after_the_cue_is_the_speaker() -> None:
+    candidate = only(
+        'The rejection of the treaty signals "the beginning of the end" for the EU, said'
+        " Geert Wilders, founder of the Party for Freedom."
+    )
+    assert candidate.speaker.name == "Geert Wilders"
