@@ -471,6 +471,10 @@ def _colon_content(verb: Token, sent: Span, quotes: list[Quote]) -> tuple[int, i
     doc = verb.doc
     after = [t for t in doc[verb.i + 1 : sent.end] if not t.is_space]
     colon = next((t for t in after[:6] if t.text == ":"), None)
+    if colon is None and after and after[-1].text == ":" and not any(cue_family(t) for t in after):
+        # 'the committee said about its inclusion of Planned Parenthood in the latest
+        # draft of its platform:' and the quote in the next paragraph.
+        colon = after[-1]
     if colon is None:
         return None
     rest = [t for t in after if t.i > colon.i]
@@ -488,7 +492,11 @@ def _adjacent_quote(verb: Token, sent: Span, source: Span | None, quotes: list[Q
     text = doc_text(verb.doc)
     for quote in quotes:
         if 0 <= near_start - quote.end <= 3 and _leads_into_cue(text, quote, near_start):
-            return min(quote.start, _sentence_bounds(sent)[0]), quote.end
+            start = _sentence_bounds(sent)[0]
+            # '“A,” she said, but despite the tone, “B,” said Kunin': B alone is Kunin's.
+            if start < quote.start and any(m in text[start : quote.start] for m in QUOTE_MARKS):
+                start = quote.start
+            return min(quote.start, start), quote.end
         between = text[near_end : quote.start].strip()
         # A real quote, not a word in scare quotes: 'what she calls “real solutions.”'
         real = quote.words(text) >= 3 or text[quote.end - 2] in ".?!,"
@@ -528,7 +536,11 @@ def _leads_into_cue(text: str, quote: Quote, cue_start: int) -> bool:
     """
     if text[quote.end : cue_start].strip():
         return False
-    return text[quote.end - 2] in ",?!—–-" or text[quote.end : quote.end + 1] == ","
+    # Past a closing inner quote: '“… what can we do to help?’” Renteria told reporters'.
+    i = quote.end - 2
+    while i > quote.start and text[i] in "'’ ":
+        i -= 1
+    return text[i] in ",?!—–-" or text[quote.end : quote.end + 1] == ","
 
 
 def _cue_tokens(verb: Token) -> list[Token]:

@@ -310,3 +310,20 @@ def test_an_inverted_source_after_the_cue_is_the_speaker() -> None:
         " Geert Wilders, founder of the Party for Freedom."
     )
     assert candidate.speaker.name == "Geert Wilders"
+
+
+def test_a_quote_closing_on_an_inner_quote_hands_over_to_its_cue() -> None:
+    text = "“Her response has been, ‘What can we do to help?’” Renteria told reporters."
+    candidate = only(text)
+    assert candidate.text == "“Her response has been, ‘What can we do to help?’”"
+    assert candidate.speaker.name == "Renteria"
+
+
+def test_a_sentence_ending_in_a_colon_leads_into_the_quote_below() -> None:
+    text = (
+        "The committee said about the inclusion of the clinics in the latest draft of its"
+        " platform:\n\n“The platform goes further than previous platforms.”"
+    )
+    candidate = only(text)
+    assert candidate.text == "“The platform goes further than previous platforms.”"
+    assert candidate.kind == "direct"
