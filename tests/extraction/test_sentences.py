@@ -327,3 +327,21 @@ def test_a_sentence_ending_in_a_colon_leads_into_the_quote_below() -> None:
     candidate = only(text)
     assert candidate.text == "“The platform goes further than previous platforms.”"
     assert candidate.kind == "direct"
+
+
+def test_a_quote_paragraph_after_an_attributed_quote_continues_its_candidate() -> None:
+    text = (
+        "“The mines will arrive soon,” Austin said.\n\n"
+        "“And when it comes to the sovereign assets, we will decide together.”\n\n"
+        "The talks went on."
+    )
+    candidate = only(text)
+    assert candidate.text == text[: text.index("\n\nThe talks")]
+    assert candidate.speaker.name == "Lloyd Austin"
+
+
+def test_a_short_quoted_sentence_without_a_cue_goes_to_the_name_beside_it() -> None:
+    text = "Austin, smiling at the crowd in Laos, “We will win.”"
+    candidate = only(text)
+    assert candidate.text == "“We will win.”"
+    assert candidate.rule == "unattributed-quote"
