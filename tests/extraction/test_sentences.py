@@ -340,8 +340,8 @@ def test_a_quote_paragraph_after_an_attributed_quote_continues_its_candidate() -
     assert candidate.speaker.name == "Lloyd Austin"
 
 
-def test_a_short_quoted_sentence_without_a_cue_goes_to_the_name_beside_it() -> None:
-    text = "Austin, smiling at the crowd in Laos, “We will win.”"
+def test_a_quoted_sentence_without_a_cue_goes_to_the_name_beside_it() -> None:
+    text = "Austin, smiling at the crowd in Laos, “We will win this war and we will rebuild.”"
     candidate = only(text)
-    assert candidate.text == "“We will win.”"
+    assert candidate.text == "“We will win this war and we will rebuild.”"
     assert candidate.rule == "unattributed-quote"
