@@ -157,6 +157,8 @@ def nominal_frame(token: Token, sent: Span, quotes: list[Quote]) -> Frame | None
     rigged', 'accusations by Democrats that he colluded', 'his promise that Mexico will
     pay'. Only with a source the noun names (a possessive, 'by'/'from', or the subject of
     'made the claim'), since an unowned claim is usually the writer's."""
+    if token.lower_ in STANCE_NOUNS:
+        return _stance_noun_frame(token, quotes)
     if not token.tag_.startswith("NN") or token.lower_ not in lexicon.SPEECH_NOUNS:
         return None
     clauses = [
@@ -174,6 +176,43 @@ def nominal_frame(token: Token, sent: Span, quotes: list[Quote]) -> Frame | None
     start, end = char_span(clauses[0].subtree)
     doc = token.doc
     return _frame(doc, [token], token.lemma_, "speech", source, start, end, "nominal", quotes)
+
+
+# Nouns of stance whose prepositional object is what the owner said or holds: 'Trump’s
+# attacks on the judge', 'Ryan’s support for the bill', 'her criticism of the deal'
+# (0.69 of them matched an attribution on train; comments, positions, defenses and
+# objections were tried too and matched under 0.4).
+STANCE_NOUNS = {
+    noun: preps
+    for nouns, preps in (
+        (("attack", "attacks", "criticism", "criticisms"), ("on", "of")),
+        (("support", "opposition", "praise"), ("for", "to", "of")),
+        (("call", "calls", "demand", "demands"), ("for",)),
+        (("question", "questions", "concern", "concerns", "doubts"), ("about", "over")),
+    )
+    for noun in nouns
+}
+
+
+def _stance_noun_frame(token: Token, quotes: list[Quote]) -> Frame | None:
+    """A stance noun with an owner and its object: 'Ryan’s support for the bill' → 'the
+    bill', credited to Ryan."""
+    preps = STANCE_NOUNS.get(token.lower_)
+    if not preps or not token.tag_.startswith("NN") or in_quote(token, quotes):
+        return None
+    objects = [
+        o
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ in preps and c.i > token.i
+        for o in c.children
+        if o.dep_ == "pobj"
+    ]
+    source = noun_owner(token)
+    if not objects or source is None or not third_person(source):
+        return None
+    start, end = char_span(objects[0].subtree)
+    doc = token.doc
+    return _frame(doc, [token], token.lower_, "speech", source, start, end, "nominal", quotes)
 
 
 def find_frames(doc: Doc, quotes: list[Quote], any_verb: bool = False) -> list[Frame]:

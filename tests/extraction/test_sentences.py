@@ -345,3 +345,9 @@ def test_a_quoted_sentence_without_a_cue_goes_to_the_name_beside_it() -> None:
     candidate = only(text)
     assert candidate.text == "“We will win this war and we will rebuild.”"
     assert candidate.rule == "unattributed-quote"
+
+
+def test_an_owned_stance_noun_reports_its_object() -> None:
+    candidate = only("The senator's attacks on the Pentagon budget grew sharper.")
+    assert candidate.text == "the Pentagon budget"
+    assert candidate.speaker.mention.text.startswith("The senator")
