@@ -215,6 +215,35 @@ def _stance_noun_frame(token: Token, quotes: list[Quote]) -> Frame | None:
     return _frame(doc, [token], token.lower_, "speech", source, start, end, "nominal", quotes)
 
 
+# Passive verbs of expectation whose whole clause the annotators count as an attribution
+# with no source: 'Trump is expected to deliver a victory speech later tonight'.
+EXPECTED_FORMS = frozenset(["expected", "projected", "predicted"])
+
+
+def expectation_frames(doc: Doc, quotes: list[Quote], frames: list[Frame]) -> list[Frame]:
+    """'X is (widely) expected to …': the clause from its subject to the end of the
+    infinitive, credited to no one (the writer reports an unattributed expectation)."""
+    found = []
+    for token in doc:
+        if token.lower_ not in EXPECTED_FORMS or token.tag_ != "VBN":
+            continue
+        if not any(c.dep_ == "auxpass" for c in token.children) or in_quote(token, quotes):
+            continue
+        subjects = [c for c in token.children if c.dep_ == "nsubjpass"]
+        infinitives = [c for c in token.children if c.dep_ == "xcomp" and c.i > token.i]
+        if not subjects or not infinitives:
+            continue
+        start = char_span(subjects[0].subtree)[0]
+        end = char_span(infinitives[0].subtree)[1]
+        cue = [token, *[c for c in token.children if c.dep_ in ("auxpass", "neg")]]
+        frame = _frame(doc, cue, "expect", "finding", None, start, end, "expectation", quotes)
+        if frame is not None and not any(
+            f.start < frame.end and f.end > frame.start for f in frames + found
+        ):
+            found.append(frame)
+    return found
+
+
 def find_frames(doc: Doc, quotes: list[Quote], any_verb: bool = False) -> list[Frame]:
     """Every attribution in the article, in order of content, quotes continued."""
     frames = []
@@ -229,6 +258,7 @@ def find_frames(doc: Doc, quotes: list[Quote], any_verb: bool = False) -> list[F
     frames += label_frames(doc, quotes, frames)
     frames += nominal_frames(doc, quotes, frames)
     frames += poll_frames(doc, quotes, frames)
+    frames += expectation_frames(doc, quotes, frames)
     frames = drop_nested_beliefs(_distinct(frames))
     frames.sort(key=lambda f: (f.start, f.end))
     continue_quotes(doc_text(doc), frames, quotes)

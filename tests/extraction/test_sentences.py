@@ -351,3 +351,10 @@ def test_an_owned_stance_noun_reports_its_object() -> None:
     candidate = only("The senator's attacks on the Pentagon budget grew sharper.")
     assert candidate.text == "the Pentagon budget"
     assert candidate.speaker.mention.text.startswith("The senator")
+
+
+def test_an_expectation_is_an_attribution_without_a_source() -> None:
+    candidate = only("Trump is expected to deliver a victory speech later tonight.")
+    assert candidate.text == "Trump is expected to deliver a victory speech later tonight"
+    assert candidate.speaker is None
+    assert candidate.rule == "expectation"
