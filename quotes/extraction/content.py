@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from quotes.extraction import lexicon
 from quotes.extraction.frames import char_span, cue_family, doc_text, sentence_bounds, token_range
 from quotes.extraction.quotemarks import QUOTE_MARKS, Quote
 from quotes.extraction.sources import SUBJECTS
@@ -376,6 +377,33 @@ def cue_tokens(verb: Token) -> list[Token]:
     return [verb, *sorted(extra, key=lambda t: t.i)]
 
 
+# What a finding's object can be reported from: 'a CNN/ORC poll showed a one-point
+# difference', 'records show Pate gave only to Rubio'.
+EVIDENCE_NOUNS = (
+    lexicon.FINDING_NOUNS
+    | lexicon.DOCUMENT_NOUNS
+    | frozenset(
+        ["records", "documents", "results", "numbers", "figures", "video", "polls", "surveys"]
+    )
+)
+
+
+def _finding_object(verb: Token, source: Span | None) -> tuple[int, int] | None:
+    """What a poll, a study or a record shows when the parse gave it an object rather
+    than a clause: 'a Fox News poll shows Sanders with 47 percent versus Clinton'."""
+    if source is None or source.root.lower_ not in EVIDENCE_NOUNS:
+        return None
+    parts = [
+        t
+        for c in verb.children
+        if c.i > verb.i and c.dep_ in ("dobj", "prep", "oprd", "xcomp") and not is_setting(c)
+        for t in c.subtree
+    ]
+    if not any(c.dep_ == "dobj" and c.i > verb.i for c in verb.children):
+        return None
+    return char_span(parts) if len([t for t in parts if not t.is_punct]) > 1 else None
+
+
 def content_of(verb, sent, source, quotes, lemma, family):
     """The first content rule that applies, with its name."""
     # '“His legend will live on,” Spencer said, as fighters worked out': the quote
@@ -390,6 +418,8 @@ def content_of(verb, sent, source, quotes, lemma, family):
             ("object", lambda: _object_content(verb, lemma, family)),
             ("adjacent-quote", lambda: _adjacent_quote(verb, sent, source, quotes)),
         ]
+    if family == "finding":
+        rules.append(("object", lambda: _finding_object(verb, source)))
     if family in ("speech", "written"):
         rules.append(("trailing", lambda: _trailing_content(verb, sent, source)))
         rules.append(("lead-in", lambda: _quote_after_sentence(verb, sent, source, quotes)))

@@ -358,3 +358,9 @@ def test_an_expectation_is_an_attribution_without_a_source() -> None:
     assert candidate.text == "Trump is expected to deliver a victory speech later tonight"
     assert candidate.speaker is None
     assert candidate.rule == "expectation"
+
+
+def test_what_a_poll_shows_as_an_object_is_its_finding() -> None:
+    candidate = only("A Fox News poll shows Sanders with 47 percent versus Clinton.")
+    assert candidate.text == "Sanders with 47 percent versus Clinton"
+    assert candidate.kind == "paraphrase"
