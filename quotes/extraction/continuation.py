@@ -86,6 +86,16 @@ def continue_quotes(text: str, frames: list[Frame], quotes: list[Quote]) -> None
             taken.append((quote.start, quote.end))
             continue
         before = [f for f in frames if f.end <= quote.start and f.quotes]
+        # 'Greene added that the Fed wants out of the way. “They don’t like to talk
+        # about it …”': a quote right after reported speech goes on with it.
+        before += [
+            f
+            for f in frames
+            if not f.quotes
+            and f.family in ("speech", "written")
+            and f.end <= quote.start
+            and text[f.end : quote.start].strip(" .") == ""
+        ]
         if not before:
             continue
         frame = max(before, key=lambda f: f.end)

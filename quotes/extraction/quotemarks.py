@@ -13,8 +13,10 @@ QUOTE_MARKS = '"“”„‟«»'
 OPENING_GLYPHS = "“„‟«"
 CLOSING_GLYPHS = "”»"
 # Characters that may stand right outside a quote: 'She said, “No.”' / '(“No”)'.
-_OUTSIDE_LEFT = "([{—–-/:;,\u00a0"
-_OUTSIDE_RIGHT = ".,;:!?)]}—–-\u00a0…'’"
+# Invisible direction and width marks count as spaces: '\u202a”This is why …,”'.
+_INVISIBLE = "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"
+_OUTSIDE_LEFT = "([{—–-/:;,\u00a0" + _INVISIBLE
+_OUTSIDE_RIGHT = ".,;:!?)]}—–-\u00a0…'’" + _INVISIBLE
 # Markup left in a text: '<tweet id="74796…" author="@GideonResnick">' holds no quotes.
 _MARKUP = re.compile(r"<[a-zA-Z/][^<>\n]{0,500}>")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")

@@ -44,3 +44,7 @@ def test_an_apostrophe_pair_after_a_word_closes_the_quote() -> None:
     (quote,) = find_quotes("He called it ''a disaster'' on Monday.")
     assert quote.closed
     assert quote.apostrophes
+
+
+def test_an_invisible_direction_mark_before_a_quote_counts_as_a_space() -> None:
+    assert quoted("\u202a”This is why,” said John.") == ["”This is why,”"]

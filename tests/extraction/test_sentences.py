@@ -364,3 +364,13 @@ def test_what_a_poll_shows_as_an_object_is_its_finding() -> None:
     candidate = only("A Fox News poll shows Sanders with 47 percent versus Clinton.")
     assert candidate.text == "Sanders with 47 percent versus Clinton"
     assert candidate.kind == "paraphrase"
+
+
+def test_a_quote_right_after_reported_speech_goes_on_with_it() -> None:
+    text = (
+        "Greene added that the Fed wants to get out of the way before the election."
+        " “They don’t like to talk about it.”"
+    )
+    candidate = only(text)
+    assert candidate.text == text[len("Greene added ") :]
+    assert candidate.kind == "partial"
