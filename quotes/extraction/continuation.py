@@ -147,6 +147,8 @@ def continue_over_paragraphs(text: str, frames: list[Frame], quotes: list[Quote]
             "\n" in text[model.end : quote.start].strip(" ")
             and model.source is not None
             and _paragraphs_between(text, model.end, quote.start) <= 1
+            # 'Transcript as follows:' leads into something else.
+            and not text[model.end : quote.start].rstrip().endswith(":")
         ):
             model.end = quote.end
             model.quotes.append(quote)

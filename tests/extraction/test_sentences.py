@@ -374,3 +374,12 @@ def test_a_quote_right_after_reported_speech_goes_on_with_it() -> None:
     candidate = only(text)
     assert candidate.text == text[len("Greene added ") :]
     assert candidate.kind == "partial"
+
+
+def test_a_paragraph_ending_in_a_colon_stops_the_quote_going_on() -> None:
+    text = (
+        "“We are ready,” Austin said.\n\nTranscript as follows:\n\n"
+        "“Tonight we arrived in Cleveland, and we went to a restaurant.”"
+    )
+    first = run(text)[0]
+    assert first.text == "“We are ready,”"
