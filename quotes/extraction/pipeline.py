@@ -17,7 +17,7 @@ from quotes.extraction.quotemarks import QUOTE_MARKS, find_quotes
 from quotes.extraction.speakers import SpeakerResolver
 from quotes.extraction.types import Candidate, Kind, Speaker, TextSpan
 
-EXTRACTOR_VERSION = "1.1"
+EXTRACTOR_VERSION = "1.2"
 _WORDS = re.compile(r"[^\W_]+")
 # How sure each content rule is, before the speaker is taken into account.
 RULE_CONFIDENCE = {
@@ -148,10 +148,11 @@ def kind_of(doc: Doc, frame: Frame) -> Kind:
     said.'); partial: quoted words inside reported speech ('said the plan was “dead on
     arrival”'); written: a written statement without quotation marks ('the Pentagon
     said in a statement that …'); paraphrase: reported speech without quotation marks."""
-    if not frame.quotes:
+    marked = [q for q in frame.quotes if not q.apostrophes]  # see Quote.apostrophes
+    if not marked:
         return "written" if is_written(frame) else "paraphrase"
     outside = set(range(frame.start, frame.end))
-    for quote in frame.quotes:
+    for quote in marked:
         outside -= set(range(quote.start, quote.end))
     for token in frame.cue:
         outside -= set(range(token.idx, token.idx + len(token.text)))

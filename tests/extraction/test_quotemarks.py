@@ -31,3 +31,20 @@ def test_a_quote_never_closed_ends_with_its_paragraph() -> None:
 
 def test_marks_inside_markup_are_not_quotes() -> None:
     assert quoted('<tweet id="7479" author="@someone">Hello</tweet> “Yes.”') == ["“Yes.”"]
+
+
+def test_two_apostrophes_pair_as_a_quotation_mark() -> None:
+    text = "''We will fight,'' he said. ''We will win.''"
+    quotes = find_quotes(text)
+    assert quoted(text) == ["'We will fight,'", "'We will win.'"]
+    assert all(q.apostrophes for q in quotes)
+
+
+def test_an_apostrophe_pair_after_a_word_closes_the_quote() -> None:
+    (quote,) = find_quotes("He called it ''a disaster'' on Monday.")
+    assert quote.closed
+    assert quote.apostrophes
+
+
+def test_an_invisible_direction_mark_before_a_quote_counts_as_a_space() -> None:
+    assert quoted("\u202a”This is why,” said John.") == ["”This is why,”"]

@@ -275,3 +275,111 @@ def test_asked_if_is_the_question_asked() -> None:
     candidate = only("Lloyd Austin shook hands and asked workers if they planned to vote.")
     assert candidate.text == "if they planned to vote."
     assert candidate.speaker.name == "Lloyd Austin"
+
+
+def test_a_long_attribution_between_two_quotes_keeps_them_one_candidate() -> None:
+    text = (
+        '"Do these people read newspapers?" said Bob Mulholland, a California superdelegate'
+        " and Clinton supporter who has accused Sanders supporters of harassing his peers."
+        ' "Are they reading some chain email with bogus numbers?"'
+    )
+    # The accusation inside the attribution is a candidate of its own.
+    candidate = run(text)[0]
+    assert candidate.text.startswith('"Do these')
+    assert candidate.text.endswith('numbers?"')
+    assert candidate.speaker.name == "Bob Mulholland"
+
+
+def test_apostrophe_quotes_widen_the_content_but_keep_the_kind() -> None:
+    text = "''You hear that a lot,'' said Dan Kildee. ''This is a complicated world.''"
+    candidate = only(text)
+    assert candidate.text.startswith("''You hear")
+    assert candidate.text.endswith("complicated world.'")
+    assert candidate.kind == "paraphrase"
+
+
+def test_a_cue_closing_its_sentence_after_a_comma_reports_all_before_it() -> None:
+    candidate = only('Those who take on heavy debt struggle, even with a "good" job, he said.')
+    assert candidate.text == 'Those who take on heavy debt struggle, even with a "good" job'
+    assert candidate.rule == "trailing"
+
+
+def test_an_inverted_source_after_the_cue_is_the_speaker() -> None:
+    candidate = only(
+        'The rejection of the treaty signals "the beginning of the end" for the EU, said'
+        " Geert Wilders, founder of the Party for Freedom."
+    )
+    assert candidate.speaker.name == "Geert Wilders"
+
+
+def test_a_quote_closing_on_an_inner_quote_hands_over_to_its_cue() -> None:
+    text = "“Her response has been, ‘What can we do to help?’” Renteria told reporters."
+    candidate = only(text)
+    assert candidate.text == "“Her response has been, ‘What can we do to help?’”"
+    assert candidate.speaker.name == "Renteria"
+
+
+def test_a_sentence_ending_in_a_colon_leads_into_the_quote_below() -> None:
+    text = (
+        "The committee said about the inclusion of the clinics in the latest draft of its"
+        " platform:\n\n“The platform goes further than previous platforms.”"
+    )
+    candidate = only(text)
+    assert candidate.text == "“The platform goes further than previous platforms.”"
+    assert candidate.kind == "direct"
+
+
+def test_a_quote_paragraph_after_an_attributed_quote_continues_its_candidate() -> None:
+    text = (
+        "“The mines will arrive soon,” Austin said.\n\n"
+        "“And when it comes to the sovereign assets, we will decide together.”\n\n"
+        "The talks went on."
+    )
+    candidate = only(text)
+    assert candidate.text == text[: text.index("\n\nThe talks")]
+    assert candidate.speaker.name == "Lloyd Austin"
+
+
+def test_a_quoted_sentence_without_a_cue_goes_to_the_name_beside_it() -> None:
+    text = "Austin, smiling at the crowd in Laos, “We will win this war and we will rebuild.”"
+    candidate = only(text)
+    assert candidate.text == "“We will win this war and we will rebuild.”"
+    assert candidate.rule == "unattributed-quote"
+
+
+def test_an_owned_stance_noun_reports_its_object() -> None:
+    candidate = only("The senator's attacks on the Pentagon budget grew sharper.")
+    assert candidate.text == "the Pentagon budget"
+    assert candidate.speaker.mention.text.startswith("The senator")
+
+
+def test_an_expectation_is_an_attribution_without_a_source() -> None:
+    candidate = only("Trump is expected to deliver a victory speech later tonight.")
+    assert candidate.text == "Trump is expected to deliver a victory speech later tonight"
+    assert candidate.speaker is None
+    assert candidate.rule == "expectation"
+
+
+def test_what_a_poll_shows_as_an_object_is_its_finding() -> None:
+    candidate = only("A Fox News poll shows Sanders with 47 percent versus Clinton.")
+    assert candidate.text == "Sanders with 47 percent versus Clinton"
+    assert candidate.kind == "paraphrase"
+
+
+def test_a_quote_right_after_reported_speech_goes_on_with_it() -> None:
+    text = (
+        "Greene added that the Fed wants to get out of the way before the election."
+        " “They don’t like to talk about it.”"
+    )
+    candidate = only(text)
+    assert candidate.text == text[len("Greene added ") :]
+    assert candidate.kind == "partial"
+
+
+def test_a_paragraph_ending_in_a_colon_stops_the_quote_going_on() -> None:
+    text = (
+        "“We are ready,” Austin said.\n\nTranscript as follows:\n\n"
+        "“Tonight we arrived in Cleveland, and we went to a restaurant.”"
+    )
+    first = run(text)[0]
+    assert first.text == "“We are ready,”"
