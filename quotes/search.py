@@ -75,7 +75,48 @@ _WORD = re.compile(r"[^\W_]+")
 # Initialisms: two to five capitals ("US", "NATO"), or letters each followed by a dot
 # (the last dot optional: "U.S.", "U.N").
 _CAPITALS = re.compile(r"[A-Z]{2,5}")
-_DOTTED = re.compile(r"(?:[A-Za-z]\.){1,4}[A-Za-z]\.?")
+_DOTTED = re.compile(r"(?:[A-Z]\.){1,4}[A-Z]\.?")
+# Everyday words an initialism's letters or a stripped contraction can spell: the full-text
+# index ignores case, so "U.S." searched as "US" would find every "us", "it's" as "it"
+# every "it". A short list of our own: no stopword list of either database fits both.
+COMMON_WORDS = frozenset(
+    [
+        "am",
+        "an",
+        "as",
+        "at",
+        "be",
+        "by",
+        "do",
+        "go",
+        "he",
+        "if",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "no",
+        "of",
+        "ok",
+        "on",
+        "or",
+        "pm",
+        "so",
+        "to",
+        "up",
+        "us",
+        "we",
+        "she",
+        "that",
+        "there",
+        "here",
+        "what",
+        "who",
+        "where",
+        "let",
+    ]
+)
 _POSSESSIVE = re.compile(r"(?<=[^\W\d_])['\u2019]s\b", re.IGNORECASE)
 _MARKERS = str.maketrans("", "", START + STOP + LT + GT)
 _MARKS = str.maketrans("", "", START + STOP)
@@ -141,11 +182,12 @@ def _joined(terms: list[Term], lexicon: variants.Lexicon) -> Query:
 
 def initialisms(text: str) -> list[str]:
     """The other way to write an initialism as typed: "US" is also printed "U.S.", and
-    "U.S." (or "U.S") "US". Only capitals count: "us" is the pronoun."""
+    "U.K." (or "U.K") "UK". Only capitals count, and "U.S." is not widened to "US",
+    which the index cannot tell from the pronoun "us" (COMMON_WORDS)."""
     if _CAPITALS.fullmatch(text):
         return [".".join(text) + "."]
-    if _DOTTED.fullmatch(text):
-        return [text.replace(".", "")]
+    if _DOTTED.fullmatch(text) and (plain := text.replace(".", "")).casefold() not in COMMON_WORDS:
+        return [plain]
     return []
 
 
@@ -157,7 +199,8 @@ def _spelled(term: Term, lexicon: variants.Lexicon) -> Term:
     others += initialisms(term.text)
     # "Austin's" is Austin: PostgreSQL's parser drops the "s", SQLite's tokenizer keeps it
     # as a word of its own, which only the possessive itself would match.
-    if (plain := _POSSESSIVE.sub("", term.text)) != term.text:
+    plain = _POSSESSIVE.sub("", term.text)
+    if plain != term.text and plain.casefold() not in COMMON_WORDS:  # not "it's", "he's"
         others.insert(0, plain.casefold())
     if len(words) == 1:  # a head word finds its compounds: "mines", "landmines"
         others += [variant.compound for variant in lexicon.compounds_headed_by(words[0])]

@@ -191,3 +191,15 @@ def test_the_lexicon_rebuild_command_says_how_many() -> None:
     call_command("rebuild_search_variants", stdout=out)
     assert out.getvalue().startswith("Learned 1 compounds")
     assert rebuild_variants() == 1
+
+
+def test_an_initialism_with_dots_is_not_the_pronoun() -> None:
+    pronoun = StatementFactory(text="Tell us about the sanctions.")
+    country = StatementFactory(text="A U.S. official spoke of sanctions.")
+    undotted = StatementFactory(text="The US official said so.")
+
+    assert country.pk in found("U.S.")
+    assert pronoun.pk not in found("U.S.")
+    assert {country.pk, undotted.pk} <= found("US official")
+    assert pronoun.pk in found("sanctions -U.S.")
+    assert country.pk not in found("sanctions -U.S.")

@@ -38,7 +38,16 @@ def test_fts5_expression_quotes_every_term() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "other"),
-    [("US", ["U.S."]), ("U.S.", ["US"]), ("U.S", ["US"]), ("NATO", ["N.A.T.O."]), ("us", [])],
+    [
+        ("US", ["U.S."]),
+        ("U.K.", ["UK"]),
+        ("U.K", ["UK"]),
+        ("NATO", ["N.A.T.O."]),
+        ("us", []),
+        ("U.S.", []),  # "US" would be the pronoun "us" too
+        ("a.m.", []),
+        ("e.g.", []),
+    ],
 )
 def test_an_initialism_is_also_searched_with_or_without_dots(typed: str, other: list) -> None:
     assert initialisms(typed) == other

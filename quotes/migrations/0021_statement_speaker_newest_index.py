@@ -37,7 +37,8 @@ class Migration(migrations.Migration):
             ],
             database_operations=[
                 migrations.RunSQL(
-                    f"DROP INDEX {FOREIGN_KEY_INDEX}",
+                    # IF EXISTS: a database whose key index was named otherwise keeps it.
+                    f"DROP INDEX IF EXISTS {FOREIGN_KEY_INDEX}",
                     f"CREATE INDEX {FOREIGN_KEY_INDEX} ON quotes_statement (speaker_id)",
                 )
             ],

@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.test import RequestFactory
 from rest_framework.request import Request
@@ -15,6 +16,12 @@ from quotes import reads
 from quotes.api.exports import detail_row, page_data
 from quotes.api.serializers import StatementDetailSerializer, StatementSerializer
 from quotes.models import Statement
+from tests.factories import (
+    AppearanceFactory,
+    SpeakerFactory,
+    StatementFactory,
+    VerifiedStatementFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +120,37 @@ def test_the_detail_endpoint_answers_with_the_built_row(api: APIClient) -> None:
     assert response.json()["appearances"][0]["differences"] == (
         statement.appearances.first().differences()
     )
+
+
+@pytest.mark.parametrize("as_curator", [False, True])
+def test_a_detail_with_drafts_around_it_is_built_as_the_serializer_shows_it(
+    as_curator: bool, curator
+) -> None:
+    speaker = SpeakerFactory()
+    draft = StatementFactory(speaker=speaker, text="Not out yet.")
+    shown = VerifiedStatementFactory(speaker=speaker, in_response_to=draft, text="Out now.")
+    VerifiedStatementFactory(speaker=speaker, text="Earlier.")
+    AppearanceFactory(statement=shown)  # printed as "We will not back down."
+    shown.refresh_from_db()  # the report date the database set
+    request = Request(RequestFactory().get(URL))
+    request.user = curator if as_curator else AnonymousUser()
+    others = reads.other_statements_by_speaker(shown, request.user)
+    context = {"request": request, "other_statements": others}
+
+    built = detail_row(shown, others, context)
+
+    assert built == StatementDetailSerializer(shown, context=context).data
+    assert (built["in_response_to"] == draft.pk) is as_curator
+    assert (draft.pk in {other["id"] for other in built["other_statements_by_speaker"]}) is (
+        as_curator
+    )
+
+
+def test_a_detail_costs_four_queries(api: APIClient, django_assert_num_queries) -> None:
+    statement = Statement.objects.filter(speaker__isnull=False, appearances__isnull=False)[0]
+    # The page cache's data generation, the statement (visibility, ETag), its row built
+    # by the database, the speaker's other statements (the serializers took five).
+    with django_assert_num_queries(4):
+        response = api.get(f"{URL}{statement.pk}/")
+    assert response.status_code == 200
+    assert response.json()["other_statements_by_speaker"]
