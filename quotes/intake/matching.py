@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from django.db import connections
 
-from quotes import search
+from quotes import search, variants
 from quotes.extraction import Candidate as Extracted
 from quotes.extraction.resolve import (
     MIN_SIMILARITY,
@@ -48,6 +48,8 @@ _normalised: dict[str, str] = {}
 DENSE = 0.3
 _NORMALISED_KEPT = 200_000
 
+_spelled_pairs: dict[str, search.Query] = {}
+_spelled_with: variants.Lexicon | None = None
 _statistics_of: dict[str, tuple[float, dict[str, float]]] = {}
 _LEXEME = re.compile(r"'((?:[^']|'')*)'")
 
@@ -95,9 +97,7 @@ def _recent(searched: list[list[str]], using: str) -> list[list[Row]]:
 
 def _recent_on_postgresql(queries: list[str], using: str) -> list[list[Row]]:
     lexicon = search.lexicon(using)
-    parsed = [
-        search.with_spellings(search.parse_web_search(q), lexicon) if q else [] for q in queries
-    ]
+    parsed = [_spelled(q, lexicon) for q in queries]
     _normalise(
         {form for query in parsed for terms in query for t in terms for form in t.forms}, using
     )
@@ -127,6 +127,23 @@ def _recent_on_postgresql(queries: list[str], using: str) -> list[list[Row]]:
     for rows in found:  # each branch came in id order, newest first; keep it so
         rows.sort(key=lambda row: -row[0])
     return found
+
+
+def _spelled(query: str, lexicon: variants.Lexicon) -> search.Query:
+    """search.with_spellings(search.parse_web_search(query), lexicon), an alternative (a
+    pair of words) at a time: each is spelled out on its own, and pairs recur."""
+    global _spelled_with
+    if _spelled_with is not lexicon:
+        _spelled_pairs.clear()
+        _spelled_with = lexicon
+    spelled: search.Query = []
+    for pair in query.split(" or ") if query else ():
+        if pair not in _spelled_pairs:
+            if len(_spelled_pairs) > _NORMALISED_KEPT:
+                _spelled_pairs.clear()
+            _spelled_pairs[pair] = search.with_spellings(search.parse_web_search(pair), lexicon)
+        spelled += _spelled_pairs[pair]
+    return spelled
 
 
 def _statistics(using: str) -> tuple[float, dict[str, float]]:
@@ -249,9 +266,11 @@ def may_be_similar(a: Counter, b: Counter) -> bool:
     """Whether two wordings (their word counts) can reach MIN_SIMILARITY at all: no
     alignment shares more words than both hold, which bounds both of resolve.similarity's
     measures, so most of the shortlist is passed over without aligning it (difflib)."""
-    shared, la, lb = sum((a & b).values()), sum(a.values()), sum(b.values())
+    la, lb = a.total(), b.total()
     if not la or not lb:
         return False
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    shared = sum(min(n, large[w]) for w, n in small.items() if w in large)
     ratio = 2 * shared / (la + lb)
     contained = 0.9 * shared / min(la, lb) if min(la, lb) >= 5 else 0.0
     return max(ratio, contained) >= MIN_SIMILARITY
