@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
@@ -139,7 +140,7 @@ class Extractors:
 
             context = multiprocessing.get_context("spawn")
             model = settings.EXTRACTION_SPACY_MODEL
-            initargs = (model, gazetteer(), self.matching)
+            initargs = (model, pickle.dumps(gazetteer()), self.matching)
             self.pool = context.Pool(processes, initializer=start, initargs=initargs)
 
     def submit(self, chunk: list[Item]) -> AsyncResult | None:

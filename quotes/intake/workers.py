@@ -9,20 +9,26 @@ from __future__ import annotations
 
 import datetime
 import os
+import pickle
+from typing import TYPE_CHECKING
 
-from quotes.extraction import Candidate, Gazetteer
-from quotes.extraction.nlp import load_pipeline
-from quotes.extraction.pipeline import extract_many
+if TYPE_CHECKING:
+    from quotes.extraction import Candidate
 
 _state: dict[str, object] = {}
 
 Job = tuple[str, datetime.date | None]
 
 
-def start(model: str, gazetteer: Gazetteer | None, match: bool) -> None:
-    """Pool initializer: load the model now, not with the first article."""
+def start(model: str, gazetteer: bytes, match: bool) -> None:
+    """Pool initializer: load the model now, not with the first article. The gazetteer
+    comes pickled, and spaCy is imported only here: a spawned worker unpickles what the
+    pool sends before running this, and importing spaCy then held the main process
+    (blocked writing the rest, ~2 s a worker, one after the other)."""
+    from quotes.extraction.nlp import load_pipeline
+
     load_pipeline(model)
-    _state.update(model=model, gazetteer=gazetteer, match=match)
+    _state.update(model=model, gazetteer=pickle.loads(gazetteer), match=match)
     if match:
         # Spawned with the parent's environment: the same settings and database.
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -34,6 +40,8 @@ def start(model: str, gazetteer: Gazetteer | None, match: bool) -> None:
 def extract_jobs(jobs: list[Job]) -> list[list[Candidate]]:
     """The candidates of each article, matched to statements if asked (all of the
     articles' searches in one query)."""
+    from quotes.extraction.pipeline import extract_many
+
     found = extract_many(
         jobs,
         gazetteer=_state["gazetteer"],  # type: ignore[arg-type]
