@@ -42,11 +42,11 @@ SEARCHED = 60
 # Phrases normalised by PostgreSQL (phraseto_tsquery), kept per process: the words of
 # news repeat, so after the first articles nearly every one is known.
 _normalised: dict[str, str] = {}
+_NORMALISED_KEPT = 200_000
 # Walking the ids down reads SEARCHED / share rows, collecting the matches share × rows,
 # each several times dearer: the queries of 60 PolNeAR articles at 100,000 statements
 # cost least in all with this factor (1,732 ms, against 3,228 left to the planner).
 DENSE = 0.3
-_NORMALISED_KEPT = 200_000
 
 _spelled_pairs: dict[str, search.Query] = {}
 _spelled_with: variants.Lexicon | None = None
@@ -124,8 +124,8 @@ def _recent_on_postgresql(queries: list[str], using: str) -> list[list[Row]]:
             cursor.execute(" UNION ALL ".join(branches), params)
             for n, pk, text in cursor.fetchall():
                 found[n].append((pk, text))
-    for rows in found:  # each branch came in id order, newest first; keep it so
-        rows.sort(key=lambda row: -row[0])
+    for matches in found:  # each branch came newest first; UNION ALL keeps no order
+        matches.sort(key=lambda row: -row[0])
     return found
 
 
