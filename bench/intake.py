@@ -452,6 +452,45 @@ def batch_articles(folder: Path, count: int) -> None:
         (folder / f"{i:05d}.txt").write_text(text, encoding="utf-8")
 
 
+class BackendTimes:
+    """PostgreSQL's processor time for the connections named `name` (application_name),
+    read from /proc while they live (the server is on this machine); 0 where /proc
+    cannot show them."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.seen, self.done = name, {}, threading.Event()
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def __enter__(self) -> BackendTimes:
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.seen.values())
+
+    def watch(self) -> None:
+        from django.db import connections
+
+        with connections["default"].cursor() as cursor:
+            while not self.done.wait(0.2):
+                cursor.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [self.name]
+                )
+                for (pid,) in cursor.fetchall():
+                    try:
+                        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    except OSError:
+                        continue
+                    used = (int(fields[11]) + int(fields[12])) / self.tick  # utime + stime
+                    self.seen[pid] = max(self.seen.get(pid, 0.0), used)
+
+
 def speed_batch(count: int, processes: int) -> dict[str, float]:
     from quotes.models import Source
 
@@ -467,8 +506,13 @@ def speed_batch(count: int, processes: int) -> dict[str, float]:
             "--processes",
             str(processes),
         ]
+        name = f"intake-bench-{time.time_ns()}"
+        env = dict(os.environ, PGAPPNAME=name)  # libpq names every connection of the run
         before_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
-        seconds, done = timed(lambda: subprocess.run(command, capture_output=True, text=True))
+        with BackendTimes(name) as backends:
+            seconds, done = timed(
+                lambda: subprocess.run(command, capture_output=True, text=True, env=env)
+            )
         after_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     # The command's and its workers' processor time (not PostgreSQL's): what the rate
     # would be on two cores of its own, where the machine is shared.
@@ -483,6 +527,7 @@ def speed_batch(count: int, processes: int) -> dict[str, float]:
         "words": words / count,
         "summary": done.stdout.strip().splitlines()[-1],
         "cpu_per_article": cpu / count,
+        "database_cpu_per_article": backends.seconds / count,
         "sources": created,
     }
 
@@ -532,6 +577,7 @@ def speed(args: argparse.Namespace) -> None:
                 f"{args.processes} processes): {run['seconds']:.1f} s, "
                 f"{run['per_second']:.2f} articles/s (target ≥ 5); "
                 f"{run['cpu_per_article']:.2f} processor-seconds an article (Python processes)"
+                f" + {run['database_cpu_per_article']:.2f} (PostgreSQL's, its connections)"
                 f"\n  {run['summary']}"
             )
     finally:

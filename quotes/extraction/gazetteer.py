@@ -10,8 +10,9 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from quotes.extraction.types import GazetteerMatch
 
@@ -109,6 +110,8 @@ class Gazetteer:
             return exact[0].match(1.0)
         best: tuple[float, Entry] | None = None
         for known, entry in self._shortlist(key, organization):
+            if not _may_reach(key, known, surname_only=not organization):
+                continue
             score = _similarity(key, known, surname_only=not organization)
             if score >= MIN_SCORE and (best is None or score > best[0]):
                 best = (score, entry)
@@ -123,6 +126,32 @@ class Gazetteer:
                 counts[index] += 1
         needed = max(2, len(_trigrams(key.split()[-1])) // 3)
         return [self._names[i] for i, n in counts.items() if n >= needed]
+
+
+def _may_reach(printed: str, known: str, *, surname_only: bool) -> bool:
+    """Whether _similarity can reach MIN_SCORE, by a bound on each ratio it takes (the
+    characters two names share, difflib's quick_ratio): most of a shortlist of thousands
+    of "Ministry of …" is passed over without aligning it."""
+    printed_words, known_words = printed.split(), known.split()
+    if surname_only and len(printed_words) == 1 and len(known_words) > 1:
+        return _ratio_bound(printed_words[-1], known_words[-1]) * 0.95 >= MIN_SCORE
+    return _ratio_bound(printed, known) >= MIN_SCORE
+
+
+def _ratio_bound(a: str, b: str) -> float:
+    if not a and not b:
+        return 1.0
+    lengths = 2.0 * min(len(a), len(b)) / (len(a) + len(b))
+    if lengths < MIN_SCORE:  # as many characters in common as the shorter has, at most
+        return lengths
+    small, large = sorted((_letters(a), _letters(b)), key=len)
+    shared = sum(min(n, large[c]) for c, n in small.items() if c in large)
+    return 2.0 * shared / (len(a) + len(b))
+
+
+@lru_cache(maxsize=50_000)
+def _letters(text: str) -> Counter:
+    return Counter(text)
 
 
 def _similarity(printed: str, known: str, *, surname_only: bool) -> float:

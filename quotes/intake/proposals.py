@@ -6,11 +6,8 @@ becomes. Reads only; quotes.services stores the rows.
 from __future__ import annotations
 
 import datetime
-import itertools
 import re
-from collections import Counter
 from collections.abc import Iterable
-from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import Count, Max, Sum
@@ -19,13 +16,7 @@ from quotes.extraction import EXTRACTOR_VERSION, Gazetteer, TextSpan, extract
 from quotes.extraction import Candidate as Extracted
 from quotes.extraction.quotemarks import CLOSING_GLYPHS, OPENING_GLYPHS
 from quotes.extraction.resolve import (
-    MIN_SIMILARITY,
-    SHORTLIST,
-    distinctive_words,
     gazetteer_from_database,
-    similarity,
-    wording_of,
-    words,
 )
 from quotes.extraction.types import StatementMatch
 from quotes.models import (
@@ -37,20 +28,18 @@ from quotes.models import (
     Speaker,
     Statement,
 )
-from quotes.search import search_statements
 
 from .articles import Article
+from .matching import may_be_similar, repeated_statements, word_counts
 from .models import Candidate
 from .outlets import KnownOutlet, OutletFinding, OutletIndex
 from .outlets import find_outlet as find_in_index
 from .remembering import RememberingGazetteer
 
-__all__ = ["EXTRACTOR_VERSION"]
+__all__ = ["EXTRACTOR_VERSION", "may_be_similar", "word_counts"]
 # At accept time, a statement accepted since the import is the same remark only if its
 # wording is nearly the same (the extractor's own threshold, 0.6, is for proposing).
 REPEATED_SINCE = 0.85
-# Statements sharing two rare words with a candidate that are compared with it, at most.
-SEARCHED = 60
 
 OPENING = OPENING_GLYPHS + '"'
 CLOSING = CLOSING_GLYPHS + '"'
@@ -195,8 +184,8 @@ def new_candidates(
     match: bool = True,
 ) -> list[Candidate]:
     """The rows (without their source yet) for the extractor's candidates in `text` that
-    are not known, each matched to the existing statement it repeats (one indexed
-    search each) unless `match` is off (matched already, by a batch's workers)."""
+    are not known, each matched to the existing statement it repeats (the article's
+    searches at once) unless `match` is off (matched already, by a batch's workers)."""
     fresh, seen = [], set()
     for item in found:
         span = wording_span(text, item.start, item.end, item.kind)
@@ -208,61 +197,16 @@ def new_candidates(
         item.speaker.speaker_id for _, item in fresh if item.speaker and item.speaker.speaker_id
     ]
     held = roles(speakers, using)
-    for _, item in fresh if match else ():
-        item.matches_statement = repeated_statement(item, using)
+    if match:
+        items = [item for _, item in fresh]
+        for item, found in zip(items, repeated_statements(items, using), strict=True):
+            item.matches_statement = found
     return [candidate_row(text, item, span, held) for span, item in fresh]
 
 
 def repeated_statement(item: Extracted, using: str = "default") -> StatementMatch | None:
-    """The existing statement the candidate repeats, as quotes.extraction.resolve's
-    match_statement finds it, with a cheaper shortlist: statements sharing two of the
-    wording's rarest words (not any one: a common word matches tens of thousands), the
-    most recent SEARCHED of them, shortlisted by how many of those words their text
-    holds. Ranking every match in the database (ts_rank_cd) cost ~70 ms a candidate."""
-    wording = wording_of(item)
-    searched = distinctive_words(wording)
-    if len(searched) < 2:
-        return None
-    query = " or ".join(f"{a} {b}" for a, b in itertools.combinations(searched, 2))
-    found = search_statements(Statement.objects.using(using), query)
-    recent = found.order_by("-id").values_list("id", "text")[:SEARCHED]
-    # How many of the words a text holds, by substring: a shortlist's order, not a score.
-    ranked = sorted(recent, key=lambda row: (-sum(w in row[1].lower() for w in searched), -row[0]))
-    shortlist = dict(ranked[:SHORTLIST])
-    printed = Appearance.objects.using(using).filter(statement_id__in=shortlist)
-    options = [(text, pk, None) for pk, text in shortlist.items()] + [
-        (wording_text, statement_id, pk)
-        for pk, statement_id, wording_text in printed.values_list(
-            "id", "statement_id", "quoted_text"
-        )
-    ]
-    mine = word_counts(wording)
-    best: StatementMatch | None = None
-    for known, statement_id, appearance_id in options:
-        if not may_be_similar(mine, word_counts(known)):
-            continue
-        score = similarity(wording, known)
-        if score >= MIN_SIMILARITY and (best is None or score > best.similarity):
-            best = StatementMatch(statement_id, score, appearance_id)
-    return best
-
-
-@lru_cache(maxsize=20_000)
-def word_counts(text: str) -> Counter:
-    """The words of a wording, counted (the same statements come up for many candidates)."""
-    return Counter(words(text))
-
-
-def may_be_similar(a: Counter, b: Counter) -> bool:
-    """Whether two wordings (their word counts) can reach MIN_SIMILARITY at all: no
-    alignment shares more words than both hold, which bounds both of resolve.similarity's
-    measures, so most of the shortlist is passed over without aligning it (difflib)."""
-    shared, la, lb = sum((a & b).values()), sum(a.values()), sum(b.values())
-    if not la or not lb:
-        return False
-    ratio = 2 * shared / (la + lb)
-    contained = 0.9 * shared / min(la, lb) if min(la, lb) >= 5 else 0.0
-    return max(ratio, contained) >= MIN_SIMILARITY
+    """The existing statement the candidate repeats (see quotes.intake.matching)."""
+    return repeated_statements([item], using)[0]
 
 
 def candidate_row(

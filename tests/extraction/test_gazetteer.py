@@ -41,3 +41,19 @@ def test_organizations_and_outlets_by_alias() -> None:
     assert GAZETTEER.organization("the State Department").organization_id == 3
     assert GAZETTEER.outlet("the Post").name == "The Washington Post"
     assert GAZETTEER.outlet("State Department") is None
+
+
+def test_the_ratio_bound_never_skips_a_name_that_reaches_the_score() -> None:
+    from itertools import product
+
+    from quotes.extraction.gazetteer import MIN_SCORE, _may_reach, _similarity
+
+    printed = ["perskov", "dmitry perskov", "lloyd austen", "austin", "joe miller", "austn"]
+    known = ["dmitry peskov", "lloyd austin", "matthew miller", "austin", "justin"]
+    reached = 0
+    for a, b, surname_only in product(printed, known, (True, False)):
+        if _similarity(a, b, surname_only=surname_only) >= MIN_SCORE:
+            reached += 1
+            assert _may_reach(a, b, surname_only=surname_only), (a, b)
+    assert reached >= 4
+    assert not _may_reach("ministry of foreign affairs", "austin", surname_only=False)

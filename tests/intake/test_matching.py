@@ -1,0 +1,66 @@
+"""An article's statement searches at once (quotes.intake.matching): on PostgreSQL one
+query of literal tsqueries, which must find what each candidate's own search finds."""
+
+import itertools
+
+import pytest
+
+from quotes.extraction import Candidate as Extracted
+from quotes.extraction.resolve import distinctive_words
+from quotes.intake import matching
+from quotes.models import Statement
+from quotes.search import search_statements
+from tests.factories import StatementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def probe(text: str) -> Extracted:
+    return Extracted(
+        start=0,
+        end=len(text),
+        text=text,
+        kind="direct",
+        speaker=None,
+        cue=None,
+        confidence=0.5,
+        rule="clause",
+    )
+
+
+def one_search(words: list[str]) -> list[tuple[int, str]]:
+    query = " or ".join(f"{a} {b}" for a, b in itertools.combinations(words, 2))
+    found = search_statements(Statement.objects.all(), query).order_by("-id")
+    return list(found.values_list("id", "text")[: matching.SEARCHED])
+
+
+def test_the_searches_at_once_find_what_each_search_finds() -> None:
+    texts = [
+        "The landmines would be delivered to Ukraine soon, officials said",
+        "Ukraine will get the mines soon",
+        "Officials don't expect the delivery before the winter",
+        "Nothing about the subject at all",
+    ]
+    for text in texts * 3:
+        StatementFactory(text=text)
+    wordings = [
+        "the mines would be delivered to Ukraine soon",
+        "it's what they don't say",  # stop words only, on PostgreSQL
+        "officials expect delivery",
+        "no",
+    ]
+    searched = [distinctive_words(wording) for wording in wordings]
+    found = matching._recent(searched, "default")
+    assert found == [one_search(words) if len(words) > 1 else [] for words in searched]
+    assert found[0]
+
+
+def test_a_repeated_remark_is_matched_among_others_of_the_article() -> None:
+    known = StatementFactory(text="The landmines would be delivered to Ukraine soon")
+    StatementFactory(text="Ukraine is a country")
+    matches = matching.repeated_statements(
+        [probe("the landmines would be delivered to Ukraine soon"), probe("Nothing at all here")]
+    )
+    assert matches[0] is not None
+    assert matches[0].statement_id == known.pk
+    assert matches[1] is None
