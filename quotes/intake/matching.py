@@ -161,7 +161,12 @@ def _statistics(using: str) -> tuple[float, dict[str, float]]:
             )
             row = cursor.fetchone() or (0.0, None, None)
         elements, shares = row[1] or [], row[2] or []
-        _statistics_of[using] = (float(row[0] or 0.0), dict(zip(elements, shares, strict=False)))
+        # reltuples is -1 for a table never vacuumed nor analysed (PostgreSQL 14+):
+        # unknown, as 0 is.
+        _statistics_of[using] = (
+            max(float(row[0] or 0.0), 0.0),
+            dict(zip(elements, shares, strict=False)),
+        )
     return _statistics_of[using]
 
 
@@ -194,7 +199,10 @@ def _normalise(forms: set[str], using: str) -> None:
     if not new:
         return
     if len(_normalised) + len(new) > _NORMALISED_KEPT:
+        # Emptied, the cache must be refilled with every form of this batch: the
+        # callers read the ones it already held too.
         _normalised.clear()
+        new = sorted(forms)
     with connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT f, phraseto_tsquery('english', f)::text FROM unnest(%s::text[]) AS f",

@@ -64,3 +64,21 @@ def test_a_repeated_remark_is_matched_among_others_of_the_article() -> None:
     assert matches[0] is not None
     assert matches[0].statement_id == known.pk
     assert matches[1] is None
+
+
+def test_a_full_normalisation_cache_is_refilled_with_every_form_searched(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's tsqueries are what the cache keeps")
+    StatementFactory(text="The mines would be delivered to Ukraine soon")
+    monkeypatch.setattr(matching, "_normalised", {})
+    matching._normalise({"mines", "ukraine"}, "default")
+    monkeypatch.setattr(matching, "_NORMALISED_KEPT", 2)  # full: the next new form clears it
+
+    matching._normalise({"mines", "delivered"}, "default")
+
+    assert set(matching._normalised) >= {"mines", "delivered"}
+    assert "'mine'" in matching._tsquery([[matching.search.Term("mines")]])
