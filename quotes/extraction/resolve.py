@@ -41,6 +41,7 @@ SEARCH_WORDS = 6
 MIN_SIMILARITY = 0.6
 WORD_FREQUENCIES = Path(__file__).resolve().parent.parent / "data" / "english_word_frequencies.tsv"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_CONTRACTION = re.compile(r"'(?:t|re|ve|ll|d|m)$")
 
 
 def gazetteer_from_database(using: str = "default") -> Gazetteer:
@@ -95,8 +96,18 @@ def distinctive_words(text: str, limit: int = SEARCH_WORDS) -> list[str]:
     """The rarest words of a wording, rarest first: the ones another outlet's version of
     the same remark most likely shares ('Russians', 'effort' before 'that', 'the')."""
     frequencies = word_frequencies()
-    unique = dict.fromkeys(w for w in words(text) if len(w) > 2)
+    searchable = (_searchable(w) for w in words(text))
+    unique = dict.fromkeys(w for w in searchable if w and len(w) > 2)
     return sorted(unique, key=lambda w: frequencies.get(w, 0))[:limit]
+
+
+def _searchable(word: str) -> str | None:
+    """The word as a search would find it: a possessive's owner ('russia's' → 'russia');
+    no contraction ("don't", "we're": absent from the frequency list, so they ranked
+    rarest, yet the full-text index drops them or keeps only 're', in most statements)."""
+    if word.endswith("'s"):
+        return word[:-2]
+    return None if _CONTRACTION.search(word) else word
 
 
 def similarity(printed: str, known: str) -> float:

@@ -48,6 +48,12 @@ def test_distinctive_words_are_the_rarest() -> None:
     assert "the" not in words
 
 
+def test_distinctive_words_search_a_possessive_by_its_owner_and_skip_contractions() -> None:
+    words = distinctive_words("We're sure Kyiv's allies don't waver and they'll hold")
+    assert "kyiv" in words
+    assert not {"we're", "don't", "they'll", "kyiv's"} & set(words)
+
+
 def test_a_new_article_repeating_a_remark_matches_its_statement(seed) -> None:
     austin = Statement.objects.get(text__startswith="They have a need for things")
     article = (

@@ -82,3 +82,24 @@ def test_a_full_normalisation_cache_is_refilled_with_every_form_searched(
 
     assert set(matching._normalised) >= {"mines", "delivered"}
     assert "'mine'" in matching._tsquery([[matching.search.Term("mines")]])
+
+
+def test_the_words_searched_are_the_rarest_in_the_archive_and_never_stop_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import connection
+
+    considered = [["yourselves", "harbour", "zeppelin", "lantern"]]  # rarest in English first
+    if connection.vendor != "postgresql":
+        assert matching._rarest(considered, "default") == considered
+        return
+    for n in range(40):
+        StatementFactory(text=f"The harbour was closed, statement {n}")
+    StatementFactory(text="A zeppelin over the harbour, a lantern on the quay")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE quotes_statement")
+    monkeypatch.setattr(matching, "_statistics_of", {})
+    monkeypatch.setattr(matching, "SEARCH_WORDS", 2)
+
+    # "yourselves" is a stop word to PostgreSQL; 'harbour' is in nearly every statement.
+    assert matching._rarest(considered, "default") == [["zeppelin", "lantern"]]
