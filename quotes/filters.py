@@ -96,6 +96,23 @@ ORDERINGS = {
 }
 
 
+class ShallowCopied(dict):
+    """Filters or form fields that a FilterSet or form copies for each request with
+    copy.deepcopy (django-filter's and Django's habit; the statement filters alone took
+    0.26 ms, 0.03 copied so): copied one level deep instead. Nothing here changes a
+    filter or a field once built; each copy still carries its own per-request state (the
+    filter's model and parent, the bound field's form, a method filter's binding)."""
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        copies = {}
+        for name, item in self.items():
+            twin = copy.copy(item)
+            if isinstance(item, filters.Filter) and item.method is not None:
+                twin.method = item.method  # its FilterMethod bound to the copy, not to item
+            copies[name] = twin
+        return copies
+
+
 class FilterSet(filters.FilterSet):
     """django-filter's FilterSet, building its form class once per FilterSet class.
 
@@ -106,9 +123,11 @@ class FilterSet(filters.FilterSet):
     get_form_class back.
     """
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.base_filters = ShallowCopied(cls.base_filters)
+    @classmethod
+    def get_filters(cls) -> dict[str, filters.Filter]:
+        # What the metaclass sets as base_filters, after the class is made (a wrapper set
+        # in __init_subclass__ was overwritten by it: each request deep-copied them all).
+        return ShallowCopied(super().get_filters())
 
     def get_form_class(self) -> type[forms.Form]:
         cls = type(self)
@@ -117,17 +136,6 @@ class FilterSet(filters.FilterSet):
             form_class.base_fields = ShallowCopied(form_class.base_fields)
             cls._form_class = form_class
         return cls._form_class
-
-
-class ShallowCopied(dict):
-    """Filters or form fields that a FilterSet or form copies for each request with
-    copy.deepcopy (2.5 ms of a 10 ms list request, django-filter's and Django's habit):
-    copied one level deep instead. Nothing here changes a filter or a field once built;
-    each copy still carries its own per-request state (the filter's model and parent,
-    the bound field's form)."""
-
-    def __deepcopy__(self, memo: dict) -> dict:
-        return {name: copy.copy(item) for name, item in self.items()}
 
 
 class StatementFilterForm(forms.Form):
