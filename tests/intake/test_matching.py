@@ -90,8 +90,9 @@ def test_the_words_searched_are_the_rarest_in_the_archive_and_never_stop_words(
     from django.db import connection
 
     considered = [["yourselves", "harbour", "zeppelin", "lantern"]]  # rarest in English first
-    if connection.vendor != "postgresql":
-        assert matching._rarest(considered, "default") == considered
+    monkeypatch.setattr(matching, "PAIRED", 2)
+    if connection.vendor != "postgresql":  # no statistics: the rarest in English
+        assert matching._rarest(considered, "default") == [["yourselves", "harbour"]]
         return
     for n in range(40):
         StatementFactory(text=f"The harbour was closed, statement {n}")
@@ -99,7 +100,6 @@ def test_the_words_searched_are_the_rarest_in_the_archive_and_never_stop_words(
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE quotes_statement")
     monkeypatch.setattr(matching, "_statistics_of", {})
-    monkeypatch.setattr(matching, "SEARCH_WORDS", 2)
 
     # "yourselves" is a stop word to PostgreSQL; 'harbour' is in nearly every statement.
     assert matching._rarest(considered, "default") == [["zeppelin", "lantern"]]
