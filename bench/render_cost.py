@@ -80,12 +80,14 @@ def main() -> int:
         header += " processor ms by package (profiled) |"
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
+    failed = 0
     for case in cases:
         headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in case.headers.items()}
         for _ in range(3):  # warm: the first request of a process loads lexicons and caches
             response = client.get(case.path, **headers)
         if response.status_code != 200:
             print(f"| {case.name} | status {response.status_code} | | | |")
+            failed += 1
             continue
         started, processor = time.perf_counter(), time.process_time()
         for _ in range(args.requests):
@@ -113,7 +115,9 @@ def main() -> int:
                 + " |"
             )
         print(row)
-    return 0
+    if failed:
+        print(f"\n{failed} request(s) failed.", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
