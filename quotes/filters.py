@@ -7,22 +7,10 @@ unknown slugs simply match nothing.
 
 import copy
 import datetime
-import functools
-import operator
 from typing import Any
 
 from django import forms
-from django.db.models import (
-    BigIntegerField,
-    Exists,
-    Model,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Cast
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django_filters import rest_framework as filters
 from drf_spectacular.drainage import set_override
 
@@ -107,8 +95,11 @@ class ShallowCopied(dict):
         copies = {}
         for name, item in self.items():
             twin = copy.copy(item)
-            if isinstance(item, filters.Filter) and item.method is not None:
-                twin.method = item.method  # its FilterMethod bound to the copy, not to item
+            if isinstance(item, filters.Filter):
+                # Its own options: a model choice filter writes its queryset into them.
+                twin.extra = item.extra.copy()
+                if item.method is not None:
+                    twin.method = item.method  # its FilterMethod bound to the copy
             copies[name] = twin
         return copies
 
@@ -251,17 +242,8 @@ class StatementFilter(FilterSet):
     def filter_speaker(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         # The speakers' ids as constants, not a join on slugs: one speaker's statements
         # then come off the (speaker, said_on) index in page order, and the planner
-        # knows from its statistics how many statements the speaker has. Each a bigint
-        # (an OR of them, not IN): the (speaker, search vector) GIN index of migration
-        # 0022 takes only an int8 constant, and no array (`= ANY`) at all.
-        ids = ids_of(Speaker, value)
-        if not ids:
-            return queryset.none()
-        return queryset.filter(
-            functools.reduce(
-                operator.or_, (Q(speaker_id=Cast(Value(pk), BigIntegerField())) for pk in ids)
-            )
-        )
+        # knows from its statistics how many statements the speaker has.
+        return queryset.by_speakers(ids_of(Speaker, value))
 
     def filter_organization(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if self.form.cleaned_data.get("include_children"):

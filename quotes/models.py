@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -19,9 +20,19 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, JSONObject, Trim
+from django.db.models.functions import Cast, Coalesce, JSONObject, Trim
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
@@ -506,8 +517,17 @@ class StatementQuerySet(models.QuerySet):
         others = [status for status in Statement.Status.values if status != verified]
         return self.filter(status__in=others)
 
-    def by_speaker(self, speaker: Speaker) -> StatementQuerySet:
-        return self.filter(speaker=speaker)
+    def by_speakers(self, ids: Sequence[int]) -> StatementQuerySet:
+        """The statements of any of these speakers, their ids as constants. One id is
+        compared as a bigint: the (speaker, search vector) GIN index of migration 0022
+        takes only an int8 constant (btree_gin has no int4 = int8 operator), and a search
+        within one speaker's statements then reads that index alone. Several are an IN
+        list (`= ANY` of an array, which a GIN index cannot take: the speakers' B-tree
+        and the full-text index are AND-ed, as before 0022); an OR of casts, which it
+        could, cost 142 ms of planning for 900 speakers."""
+        if len(ids) == 1:
+            return self.filter(speaker_id=Cast(Value(ids[0]), BigIntegerField()))
+        return self.filter(speaker_id__in=ids)
 
     def with_appearance_count(self) -> StatementQuerySet:
         """Annotate `appearance_count`, how many times outlets printed each statement."""

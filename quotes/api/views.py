@@ -361,7 +361,7 @@ class SpeakerStatementViewSet(StatementViewSet):
 
     def get_queryset(self) -> QuerySet[Statement]:
         speaker = get_object_or_404(reads.speakers(self.request.user), slug=self.kwargs["slug"])
-        return super().get_queryset().filter(speaker=speaker)
+        return super().get_queryset().by_speakers([speaker.pk])
 
 
 @documented(serializers.OrganizationSerializer, write=serializers.OrganizationWriteSerializer)

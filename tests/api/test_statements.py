@@ -409,15 +409,3 @@ def test_facets_with_a_search_count_only_its_matches(api: APIClient) -> None:
     ]
     assert sum(row["count"] for row in body["kind"]) == 2
 
-
-def test_filter_sets_built_together_each_filter_with_their_own_parameters() -> None:
-    from quotes.filters import StatementFilter
-
-    mines = VerifiedStatementFactory(text="The mines will be delivered")
-    laos = VerifiedStatementFactory(text="A visit to Laos")
-    first = StatementFilter({"q": "mines"}, queryset=Statement.objects.all())
-    second = StatementFilter({"q": "Laos"}, queryset=Statement.objects.all())
-
-    assert first.filters["q"] is not second.filters["q"]
-    assert list(first.qs) == [mines]
-    assert list(second.qs) == [laos]
