@@ -408,4 +408,3 @@ def test_facets_with_a_search_count_only_its_matches(api: APIClient) -> None:
         {"value": "mines", "label": "Mines", "count": 2, "filter": "topic=mines"}
     ]
     assert sum(row["count"] for row in body["kind"]) == 2
-
