@@ -46,8 +46,9 @@ SEARCHED = 60
 # with three, 82.3 % with four, 50.7 % with six, in 5.3, 8.7 and 26.5 ms of one run.
 PAIRED = 3
 # The rarest words of a wording in English among which, on PostgreSQL, the PAIRED rarest
-# in the archive are chosen.
-CONSIDERED = 18
+# in the archive are chosen: enough that stop words, words in no statement and the
+# archive's common ones still leave PAIRED.
+CONSIDERED = 6 * PAIRED
 # Phrases normalised by PostgreSQL (phraseto_tsquery), kept per process: the words of
 # news repeat, so after the first articles nearly every one is known.
 _normalised: dict[str, str] = {}
@@ -57,6 +58,9 @@ _NORMALISED_KEPT = 200_000
 # cost least in all with this factor (1,732 ms, against 3,228 left to the planner).
 DENSE = 0.3
 
+# Normal forms some statement holds (statements are rarely deleted: a stale entry only
+# costs a search that finds nothing).
+_held: set[str] = set()
 _spelled_pairs: dict[str, search.Query] = {}
 _spelled_with: variants.Lexicon | None = None
 _statistics_of: dict[str, tuple[float, dict[str, float]]] = {}
@@ -87,27 +91,57 @@ def repeated_statements(
 def _rarest(considered: list[list[str]], using: str) -> list[list[str]]:
     """The PAIRED words of each list (rarest in English first) to search for. On
     PostgreSQL, the rarest in the archive itself, by the planner's statistics of the
-    search vectors, and none that the index leaves out (stop words): a word rare in
-    English may be in a tenth of the archive, and pairs of such words found hundreds of
-    statements newer than the one repeated. Of 1,200 wordings made from the generated
-    archive's statements (1,000,000; whole, two words short, or cut to 70 %), 33 % found
-    their statement with the six English-rarest words, 51 % with these six, in 14 % less
-    time."""
+    search vectors, none that the index leaves out (stop words) and none that no
+    statement holds (a name new to the archive, a typo: a pair with it finds nothing).
+    A word rare in English may be in a tenth of the archive, and pairs of such words
+    found hundreds of statements newer than the one repeated. bench/matching.py has the
+    figures: at 1,000,000 generated statements, 94 % of its wordings found so (65 % with
+    six words), 94 % of those with two made-up words too (0 % before such words were
+    left out). On SQLite (no statistics), the PAIRED rarest in English."""
     if connections[using].vendor != "postgresql":
         return [words_[:PAIRED] for words_ in considered]
     _normalise({word for words_ in considered for word in words_}, using)
     _, frequencies = _statistics(using)
+    lexemes_of = [
+        # normal form -> the first word with it (a stop word has none)
+        {_normalised[w]: w for w in reversed(words_) if _normalised[w]}
+        for words_ in considered
+    ]
+    absent = _absent({lexeme for lexemes in lexemes_of for lexeme in lexemes}, frequencies, using)
     chosen = []
-    for words_ in considered:
-        lexemes: dict[str, str] = {}  # normal form -> the first word with it
-        for word in words_:
-            if (lexeme := _normalised[word]) and lexeme not in lexemes:
-                lexemes[lexeme] = word
+    for words_, lexemes in zip(considered, lexemes_of, strict=True):
+        held = [lexeme for lexeme in dict.fromkeys(_normalised[w] for w in words_) if lexeme]
+        held = [lexeme for lexeme in held if lexeme not in absent]
         # Stable: among words the statistics do not list (rarer than every listed one),
         # English rarity decides.
-        ranked = sorted(lexemes, key=lambda lexeme: _phrase_share(lexeme, frequencies))
+        ranked = sorted(held, key=lambda lexeme: _phrase_share(lexeme, frequencies))
         chosen.append([lexemes[lexeme] for lexeme in ranked[:PAIRED]])
     return chosen
+
+
+def _absent(lexemes: set[str], frequencies: dict[str, float], using: str) -> set[str]:
+    """The normal forms (tsqueries) no statement holds, asked of the full-text index in
+    one query for those the statistics do not list (rare ones: a short posting list
+    each) and not already seen held. Held ones are remembered; absent ones are asked
+    again, as the next article of a batch may be the one that adds them."""
+    unknown = sorted(
+        lexeme
+        for lexeme in lexemes
+        if lexeme not in _held and not _phrase_share(lexeme, frequencies)
+    )
+    if not unknown:
+        return set()
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT q FROM unnest(%s::text[]) AS q WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {Statement._meta.db_table} WHERE search_vector @@ q::tsquery)",
+            [unknown],
+        )
+        absent = {row[0] for row in cursor.fetchall()}
+    if len(_held) > _NORMALISED_KEPT:
+        _held.clear()
+    _held.update(set(unknown) - absent)
+    return absent
 
 
 def _query(searched: list[str]) -> str:
