@@ -158,6 +158,13 @@ class SpeakerResolver:
         self.speakers: list[ArticleSpeaker] = []
         # (character offset, speaker) of every person mentioned so far, for pronouns.
         self.recent: list[tuple[int, ArticleSpeaker]] = []
+        # Read once: Doc.ents (and Span.ents, which reads it) builds every entity's Span
+        # anew from the tokens on each read, and a resolution read it up to five times.
+        self.entities: tuple[Span, ...] = tuple(doc.ents)
+
+    def _ents_in(self, span: Span) -> list[Span]:
+        """span.ents: the entities inside the span, in order."""
+        return [e for e in self.entities if e.start >= span.start and e.end <= span.end]
 
     def resolve(self, source: Span) -> Speaker:
         mention = TextSpan(source.start_char, source.end_char, source.text)
@@ -196,7 +203,7 @@ class SpeakerResolver:
     def _note_people_before(self, offset: int) -> None:
         """Record the named people of the last sentences before `offset` as mentioned."""
         known = {at for at, _ in self.recent}
-        for ent in self.doc.ents:
+        for ent in self.entities:
             if ent.label_ != "PERSON" or ent.start_char >= offset or ent.start_char in known:
                 continue
             if offset - ent.start_char > 600:
@@ -218,7 +225,7 @@ class SpeakerResolver:
         after = self.doc.text[name_span.end_char : source.end_char].strip(" ,")
         speaker.title = speaker.title or title
         speaker.description = speaker.description or after
-        for ent in source.ents:
+        for ent in self._ents_in(source):
             if ent.label_ in ("ORG", "GPE") and not speaker.organization and self.gazetteer:
                 match = self.gazetteer.organization(ent.text)
                 if match is not None:
@@ -229,7 +236,7 @@ class SpeakerResolver:
         """The printed name in a source: a PERSON entity, else a proper noun standing as
         the head or in apposition to it ('Kremlin spokesman, Dmitry Perskov')."""
         root = source.root
-        people = [e for e in source.ents if e.label_ == "PERSON"]
+        people = [e for e in self._ents_in(source) if e.label_ == "PERSON"]
         if people and root.lower_ not in ORGANIZATION_HEADS:
             return people[0]
         if root.lower_ in ORGANIZATION_HEADS:
@@ -315,7 +322,7 @@ class SpeakerResolver:
         )
         if partitive:
             self._join_group(speaker)
-        for ent in source.ents:
+        for ent in self._ents_in(source):
             if ent.label_ in ("ORG", "GPE", "NORP"):
                 self._set_organization(speaker, ent.text)
         for token in source:
