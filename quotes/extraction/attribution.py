@@ -20,6 +20,7 @@ from quotes.extraction.content import content_of, cue_tokens, quote_follows
 from quotes.extraction.continuation import (
     continue_over_paragraphs,
     continue_quotes,
+    dash_credits,
     unattributed_quotes,
 )
 from quotes.extraction.frames import (
@@ -256,6 +257,7 @@ def find_frames(doc: Doc, quotes: list[Quote], any_verb: bool = False) -> list[F
                 frames.append(frame)
     frames = _without_first_person_inside_labels(doc, quotes, frames)
     frames += label_frames(doc, quotes, frames)
+    frames += dash_credits(doc, frames, quotes)
     frames += nominal_frames(doc, quotes, frames)
     frames += poll_frames(doc, quotes, frames)
     frames += expectation_frames(doc, quotes, frames)

@@ -383,3 +383,25 @@ def test_a_paragraph_ending_in_a_colon_stops_the_quote_going_on() -> None:
     )
     first = run(text)[0]
     assert first.text == "“We are ready,”"
+
+
+def test_a_quote_credited_by_a_dash_and_a_name_is_that_persons() -> None:
+    text = (
+        "Readers wrote in.\n\n“We can still build a better city for everyone.” ― Ana Ruiz\n"
+        "“I worry about my children.” ― Carlos Diaz, a nurse in Tucson."
+    )
+    first, second = run(text)
+    assert first.text == "“We can still build a better city for everyone.”"
+    assert first.speaker.name == "Ana Ruiz"
+    assert first.kind == "direct"
+    assert second.speaker.name == "Carlos Diaz"
+
+
+def test_a_dash_credit_in_the_next_paragraph_names_the_speaker() -> None:
+    candidate = only("“Taxes are far too high in this state.”\n\n- Maria Lopez.")
+    assert candidate.speaker.name == "Maria Lopez"
+    assert candidate.rule == "dash-credit"
+
+
+def test_a_news_agency_credit_after_a_quote_names_no_speaker() -> None:
+    assert run("“Taxes are far too high.”\n\n- Reuters.") == []
