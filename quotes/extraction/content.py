@@ -90,7 +90,7 @@ def _clause_content(verb: Token, sent: Span, source: Span | None) -> tuple[int, 
     if not clauses:
         clauses = _stray_that_clause(verb) or _question_clause(verb)
     if not clauses:
-        return None
+        return _gerund_clause(verb, sent)
     clause = max(clauses, key=lambda c: len(list(c.subtree)))
     if clause.i < verb.i:
         return _left_content(verb, sent, source)
@@ -98,6 +98,48 @@ def _clause_content(verb: Token, sent: Span, source: Span | None) -> tuple[int, 
     sentence_end = sentence_bounds(sent)[1]
     if _runs_to_end(clause, sent) or quote_follows(verb, end, sentence_end):
         end = max(end, sentence_end)
+    if _set_off_by_commas(verb, source):
+        start = min(start, sentence_bounds(sent)[0])
+    return start, end
+
+
+def _set_off_by_commas(verb: Token, source: Span | None) -> bool:
+    """Whether the source and cue stand between commas inside what was said: 'After the
+    court ruled, Smith said, most such laws were thought safe' (both sides are his)."""
+    if verb.dep_ == "relcl" or verb.tag_ == "VBG":
+        return False
+    doc = verb.doc
+    first = min(verb.i, source.start if source is not None else verb.i)
+    last = max(verb.i + 1, source.end if source is not None else verb.i + 1)
+    if first - 1 <= verb.sent.start or last >= verb.sent.end:
+        return False
+    return doc[first - 1].text == "," and doc[last].text == ","
+
+
+# Verbs of saying whose content the parse may take for a gerund's complement: 'Gomez said
+# seeing so many officers was a welcome sight' (seeing: xcomp of said).
+GERUND_CLAUSE_CUES = frozenset(["say", "add", "argue", "note", "explain", "insist", "tell"])
+
+
+def _gerund_clause(verb: Token, sent: Span) -> tuple[int, int] | None:
+    """'said having Trump on the ticket puts them at risk' → 'having … at risk': a gerund
+    right after the cue whose clause runs to the sentence's end."""
+    found = cue_family(verb)
+    if found is None or found[0] not in GERUND_CLAUSE_CUES:
+        return None
+    gerunds = [c for c in verb.children if c.dep_ == "xcomp" and c.tag_ == "VBG"]
+    if not gerunds or gerunds[0].i != verb.i + 1:
+        return None
+    gerund = gerunds[0]
+    inner = [t for t in gerund.subtree if t.dep_ in ("ccomp", "conj") and t.tag_.startswith("VB")]
+    start, end = char_span(gerund.subtree)
+    sentence_end = sentence_bounds(sent)[1]
+    if not inner:
+        # 'who said using a private server was improper': the parse left 'was' outside.
+        following = [t for t in sent if t.i > max(x.i for x in gerund.subtree)]
+        if not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in following[:3]):
+            return None
+        end = sentence_end
     return start, end
 
 

@@ -405,3 +405,19 @@ def test_a_dash_credit_in_the_next_paragraph_names_the_speaker() -> None:
 
 def test_a_news_agency_credit_after_a_quote_names_no_speaker() -> None:
     assert run("“Taxes are far too high.”\n\n- Reuters.") == []
+
+
+def test_a_gerund_clause_after_said_is_what_was_said() -> None:
+    candidate = only("Tester said having Trump at the top of the ticket puts senators at risk.")
+    assert candidate.text == "having Trump at the top of the ticket puts senators at risk"
+    assert candidate.speaker.name == "Tester"
+
+
+def test_a_cue_set_off_by_commas_credits_both_sides_of_the_sentence() -> None:
+    text = (
+        "Rather than seeing the tax burden rise further, said Marcia Smith, a vice president,"
+        " Teck wants the gap narrowed."
+    )
+    candidate = only(text)
+    assert candidate.text == text.rstrip(".") + "."
+    assert candidate.speaker.name == "Marcia Smith"
