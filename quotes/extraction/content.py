@@ -103,6 +103,44 @@ def _clause_content(verb: Token, sent: Span, source: Span | None) -> tuple[int, 
     return start, end
 
 
+# Words opening a clause about the circumstances of a remark, not about what was said.
+_CIRCUMSTANCE = frozenset(
+    ["as", "while", "when", "after", "before", "amid", "during", "with", "in", "at", "on"]
+)
+
+
+def _interrupting(verb: Token, sent: Span, source: Span | None) -> tuple[int, int] | None:
+    """An attribution set between commas inside what was said, with words of it on both
+    sides: 'In contrast, Berkman said, there seem to be more Republicans “who …”' / '“It’s
+    our bad luck,” he said, that both men went to this mosque.' → the whole sentence.
+    Not when another cue follows ('…,” he said, adding that …': that is a remark of its
+    own)."""
+    if source is None or verb.dep_ == "relcl" or verb.tag_ in ("VBG", "VBN"):
+        return None
+    doc = verb.doc
+    group = {verb.i, *range(source.start, source.end)}
+    group |= {c.i for c in verb.children if c.dep_ in ("aux", "neg", "advmod") and c.i < verb.i}
+    first, last = min(group), max(group)
+    if len(group) != last - first + 1 or last - first > 12:
+        return None
+    before = [t for t in doc[sent.start : first] if not t.is_space]
+    while before and before[-1].text in QUOTE_MARKS:
+        before.pop()
+    after = [t for t in doc[last + 1 : sent.end] if not t.is_space]
+    if not before or before[-1].text != "," or not after or after[0].text != ",":
+        return None
+    said_before = [t for t in before if not t.is_punct]
+    said_after = [t for t in after if not t.is_punct]
+    if len(said_before) < 2 or len(said_after) < 3:
+        return None
+    lead = said_after[1:2] if said_after[0].lower_ in ("and", "but", "then") else said_after[:1]
+    if lead and (cue_family(lead[0]) is not None or lead[0].tag_ == "VBG"):
+        return None  # '…, adding that …', '…, speaking on condition of anonymity'
+    if lead and lead[0].lower_ in _CIRCUMSTANCE:
+        return None  # '“The talks will go on,” he said, as reporters waited outside.'
+    return sentence_bounds(sent)
+
+
 def _set_off_by_commas(verb: Token, source: Span | None) -> bool:
     """Whether the source and cue stand between commas inside what was said: 'After the
     court ruled, Smith said, most such laws were thought safe' (both sides are his)."""
@@ -450,6 +488,10 @@ def content_of(verb, sent, source, quotes, lemma, family):
     """The first content rule that applies, with its name."""
     # '“His legend will live on,” Spencer said, as fighters worked out': the quote
     # handing over to the cue is the content, whatever clause the parse hung after it.
+    if family in ("speech", "written"):
+        inside = _interrupting(verb, sent, source)
+        if inside is not None:
+            return inside, "interrupted"
     before = _quote_before(verb, sent, source, quotes)
     if before is not None and family in ("speech", "written"):
         return before, "adjacent-quote"

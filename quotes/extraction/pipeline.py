@@ -25,6 +25,7 @@ RULE_CONFIDENCE = {
     "clause": 0.85,
     "according": 0.85,
     "adjacent-quote": 0.8,
+    "interrupted": 0.8,
     "colon": 0.75,
     "parenthetical": 0.7,
     "object": 0.6,

@@ -421,3 +421,17 @@ def test_a_cue_set_off_by_commas_credits_both_sides_of_the_sentence() -> None:
     candidate = only(text)
     assert candidate.text == text.rstrip(".") + "."
     assert candidate.speaker.name == "Marcia Smith"
+
+
+def test_an_attribution_between_commas_credits_the_whole_sentence() -> None:
+    text = "In contrast, Berkman said, there seem to be more voters “who think he will lose.”"
+    candidate = only(text)
+    assert candidate.text == text
+    assert candidate.rule == "interrupted"
+    assert candidate.kind == "partial"
+
+
+def test_an_attribution_between_commas_followed_by_another_cue_keeps_its_quote() -> None:
+    first, second = run("“We will win,” he said, adding that the polls were wrong.")
+    assert first.text == "“We will win,”"
+    assert second.text == "that the polls were wrong."
