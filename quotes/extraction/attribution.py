@@ -335,12 +335,13 @@ def _distinct(frames: list[Frame]) -> list[Frame]:
 
 
 def drop_nested_beliefs(frames: list[Frame]) -> list[Frame]:
-    """A belief inside reported speech is part of what was said, not another remark:
-    'Rubio says he feels he did “great”' is one attribution (says), not two."""
-    speech = [f for f in frames if f.family not in ("belief", "finding")]
+    """A belief (or a learned cue) inside reported speech is part of what was said, not
+    another remark: 'Rubio says he feels he did “great”' is one attribution (says), not
+    two, and so is 'Greene added that the Fed wants to get out of the way' (wants)."""
+    speech = [f for f in frames if f.family not in ("belief", "finding", "learned")]
     return [
         f
         for f in frames
-        if f.family not in ("belief", "finding")
+        if f.family not in ("belief", "finding", "learned")
         or not any(o.start <= f.head.idx < o.end and o is not f for o in speech)
     ]

@@ -435,3 +435,8 @@ def test_an_attribution_between_commas_followed_by_another_cue_keeps_its_quote()
     first, second = run("“We will win,” he said, adding that the polls were wrong.")
     assert first.text == "“We will win,”"
     assert second.text == "that the polls were wrong."
+
+
+def test_a_learned_cue_inside_reported_speech_is_part_of_it() -> None:
+    candidate = only("Greene said that the Fed wants to stay out of the way this year.")
+    assert candidate.text == "that the Fed wants to stay out of the way this year."
