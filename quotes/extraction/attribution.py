@@ -337,11 +337,14 @@ def _distinct(frames: list[Frame]) -> list[Frame]:
 def drop_nested_beliefs(frames: list[Frame]) -> list[Frame]:
     """A belief (or a learned cue) inside reported speech is part of what was said, not
     another remark: 'Rubio says he feels he did “great”' is one attribution (says), not
-    two, and so is 'Greene added that the Fed wants to get out of the way' (wants)."""
+    two, and so is 'Greene added that the Fed wants to get out of the way' (wants). So is
+    a cue's object inside it without quotes: 'said Trump called the deal a disaster'
+    (called); a quote keeps its own cue ('argues the mines are safe, with one official
+    telling the Post they “self-destruct”')."""
     speech = [f for f in frames if f.family not in ("belief", "finding", "learned")]
     return [
         f
         for f in frames
-        if f.family not in ("belief", "finding", "learned")
+        if (f.family not in ("belief", "finding", "learned") and (f.rule != "object" or f.quotes))
         or not any(o.start <= f.head.idx < o.end and o is not f for o in speech)
     ]

@@ -440,3 +440,9 @@ def test_an_attribution_between_commas_followed_by_another_cue_keeps_its_quote()
 def test_a_learned_cue_inside_reported_speech_is_part_of_it() -> None:
     candidate = only("Greene said that the Fed wants to stay out of the way this year.")
     assert candidate.text == "that the Fed wants to stay out of the way this year."
+
+
+def test_a_cues_object_inside_reported_speech_is_part_of_it() -> None:
+    candidate = only("Smith said Trump called the deal a disaster for workers.")
+    assert candidate.text == "Trump called the deal a disaster for workers."
+    assert candidate.speaker.name == "Smith"
