@@ -34,7 +34,14 @@ from quotes.extraction.frames import (
     with_quotes,
 )
 from quotes.extraction.quotemarks import Quote
-from quotes.extraction.sources import name_next_to, noun_owner, noun_phrase, source_of, third_person
+from quotes.extraction.sources import (
+    name_next_to,
+    noun_owner,
+    noun_phrase,
+    source_of,
+    subject_of,
+    third_person,
+)
 
 __all__ = ["Frame", "cue_family", "doc_text", "find_frames"]
 
@@ -245,6 +252,44 @@ def expectation_frames(doc: Doc, quotes: list[Quote], frames: list[Frame]) -> li
     return found
 
 
+def quoted_complement_frames(doc: Doc, quotes: list[Quote], frames: list[Frame]) -> list[Frame]:
+    """A quote no cue claimed, as what a person's verb names the object: 'Reid has gone
+    after Trump as a “spoiled brat”', 'Japan branded North Korea an “outlaw nation”'
+    (any verb: the quotation marks say whose words they are; 0.6 of such quotes were an
+    attribution on train, against under half for quotes in a plain object)."""
+    found = []
+    for quote in quotes:
+        if not quote.closed or any(f.start < quote.end and f.end > quote.start for f in frames):
+            continue
+        span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+        if span is None:
+            continue
+        top = span.root
+        while top.head.i != top.i and not top.head.tag_.startswith("VB"):
+            top = top.head
+        verb = top.head
+        if verb.i == top.i or verb.i > span.start or in_quote(verb, quotes):
+            continue
+        if not (top.dep_ == "oprd" or (top.dep_ == "prep" and top.lower_ == "as")):
+            continue
+        source = subject_of(verb)
+        if not third_person(source) or source.start > verb.i:
+            continue
+        parts = [
+            t
+            for c in verb.children
+            if c.i > verb.i and c.i <= top.i and c.dep_ in ("dobj", "dative", "oprd", "prep")
+            for t in c.subtree
+        ]
+        start, end = char_span(parts or list(top.subtree))
+        frame = _frame(
+            doc, [verb], verb.lower_, "speech", source, start, end, "quoted-complement", quotes
+        )
+        if frame is not None:
+            found.append(frame)
+    return found
+
+
 def find_frames(doc: Doc, quotes: list[Quote], any_verb: bool = False) -> list[Frame]:
     """Every attribution in the article, in order of content, quotes continued."""
     frames = []
@@ -261,6 +306,7 @@ def find_frames(doc: Doc, quotes: list[Quote], any_verb: bool = False) -> list[F
     frames += nominal_frames(doc, quotes, frames)
     frames += poll_frames(doc, quotes, frames)
     frames += expectation_frames(doc, quotes, frames)
+    frames += quoted_complement_frames(doc, quotes, frames)
     frames = drop_nested_beliefs(_distinct(frames))
     frames.sort(key=lambda f: (f.start, f.end))
     continue_quotes(doc_text(doc), frames, quotes)

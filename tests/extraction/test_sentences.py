@@ -446,3 +446,10 @@ def test_a_cues_object_inside_reported_speech_is_part_of_it() -> None:
     candidate = only("Smith said Trump called the deal a disaster for workers.")
     assert candidate.text == "Trump called the deal a disaster for workers."
     assert candidate.speaker.name == "Smith"
+
+
+def test_a_quote_as_what_a_verb_names_its_object_is_an_attribution() -> None:
+    candidate = only("Reid has gone after Trump as a “spoiled brat.”")
+    assert candidate.text == "after Trump as a “spoiled brat.”"
+    assert candidate.speaker.name == "Reid"
+    assert candidate.rule == "quoted-complement"
