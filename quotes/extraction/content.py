@@ -368,8 +368,11 @@ def is_setting(token: Token) -> bool:
     if token.dep_ != "prep":
         return False
     objects = [c for c in token.children if c.dep_ == "pobj"]
-    if token.lower_ in ("at", "during", "after", "before", "while", "since", "in") or not objects:
-        return token.lower_ != "for"
+    if token.lower_ in ("at", "during", "after", "before", "while", "since", "in"):
+        return True
+    if not objects:
+        # 'accused Clinton of being too cozy with Wall Street': a gerund, what was said.
+        return token.lower_ != "for" and not any(c.dep_ == "pcomp" for c in token.children)
     return objects[0].ent_type_ in ("DATE", "TIME")
 
 

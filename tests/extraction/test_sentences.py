@@ -453,3 +453,9 @@ def test_a_quote_as_what_a_verb_names_its_object_is_an_attribution() -> None:
     assert candidate.text == "after Trump as a “spoiled brat.”"
     assert candidate.speaker.name == "Reid"
     assert candidate.rule == "quoted-complement"
+
+
+def test_accused_of_a_gerund_is_what_was_said() -> None:
+    candidate = only("He accused Clinton of being too cozy with Wall Street.")
+    assert candidate.text == "Clinton of being too cozy with Wall Street"
+    assert candidate.speaker.mention.text == "He"
