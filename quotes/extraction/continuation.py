@@ -96,6 +96,9 @@ def continue_quotes(text: str, frames: list[Frame], quotes: list[Quote]) -> None
             for f in frames
             if not f.quotes
             and f.family in ("speech", "written")
+            # Not a remark inside another's source: '…,” said Bob Mulholland, who has
+            # accused Sanders supporters of harassing his peers. “…”' goes on with said.
+            and f.head.dep_ != "relcl"
             and f.end <= quote.start
             and text[f.end : quote.start].strip(" .") == ""
         ]
