@@ -320,7 +320,7 @@ def find_frames(doc: Doc, quotes: list[Quote], any_verb: bool = False) -> list[F
 # 'Pat Caddell: Democrat Voters Worried …': a speaker's label, then what they said.
 _LABEL = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*(?:(?:more )?from |per |via )?"
-    r"(?P<label>[A-Z][^:\n“”\"\d]{1,60}?):[ \t\u00a0]*(?P<rest>\S[^\n]*)",
+    r"(?P<label>[A-Z](?:[^:\n“”\"\d]{1,60}?)?):[ \t\u00a0]*(?P<rest>\S[^\n]*)",
     re.IGNORECASE,
 )
 
@@ -356,7 +356,11 @@ def label_frames(doc: Doc, quotes: list[Quote], frames: list[Frame]) -> list[Fra
         ):
             continue
         start, end = trim(doc, match.start("rest"), match.end("rest"))
-        if len(text[start:end].split()) < 3 or any(f.start < end and f.end > start for f in frames):
+        # Remarks reported inside the label's words ('BENENSON: This is a man who said he'd
+        # never run a negative ad') are theirs; a frame reaching outside them is not.
+        if len(text[start:end].split()) < 3 or any(
+            f.start < end and f.end > start and (f.start < start or f.end > end) for f in frames
+        ):
             continue
         source = doc.char_span(match.start("label"), match.end("label"), alignment_mode="expand")
         head = source.root if source is not None else None

@@ -459,3 +459,16 @@ def test_accused_of_a_gerund_is_what_was_said() -> None:
     candidate = only("He accused Clinton of being too cozy with Wall Street.")
     assert candidate.text == "Clinton of being too cozy with Wall Street"
     assert candidate.speaker.mention.text == "He"
+
+
+def test_interview_labels_of_one_letter_credit_the_answer() -> None:
+    first, second = run("Q: How did things go for you after that?\n\nA: Nobody called for weeks.")
+    assert first.text == "How did things go for you after that?"
+    assert first.rule == second.rule == "label"
+    assert second.text == "Nobody called for weeks."
+
+
+def test_a_remark_reported_inside_a_labels_words_keeps_the_label() -> None:
+    candidates = run("SMITH: This is a man who said he would never run a negative ad.")
+    assert [c.rule for c in candidates] == ["label", "clause"]
+    assert candidates[0].speaker.name.lower() == "smith"
