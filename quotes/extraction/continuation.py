@@ -136,7 +136,9 @@ def continue_over_paragraphs(text: str, frames: list[Frame], quotes: list[Quote]
     whose attributed quote it goes on with, continues that candidate: '“…,” Miller
     said.\n\n“And when it comes to the sovereign assets, …”' is one candidate over both
     (the annotators mostly count it as one attribution; a candidate of its own for the
-    second paragraph was right only about half the time on the train split)."""
+    second paragraph was right only about half the time on the train split). So does one
+    after reported speech: 'Kerry said that 100,000 would be accepted.\n\n“That adds up
+    to 185,000 over two years.”'."""
     for quote in quotes:
         if not (quote.closed and _starts_paragraph_at(text, quote.start)):
             continue
@@ -145,7 +147,12 @@ def continue_over_paragraphs(text: str, frames: list[Frame], quotes: list[Quote]
         if any(f.start < quote.end and f.end > quote.start for f in frames):
             continue
         previous = text.rfind("\n", 0, quote.start - 1)
-        before = [f for f in frames if f.quotes and previous - 400 < f.end <= quote.start]
+        before = [
+            f
+            for f in frames
+            if (f.quotes or f.family in ("speech", "written"))
+            and previous - 400 < f.end <= quote.start
+        ]
         if not before:
             continue
         model = max(before, key=lambda f: f.end)

@@ -472,3 +472,10 @@ def test_a_remark_reported_inside_a_labels_words_keeps_the_label() -> None:
     candidates = run("SMITH: This is a man who said he would never run a negative ad.")
     assert [c.rule for c in candidates] == ["label", "clause"]
     assert candidates[0].speaker.name.lower() == "smith"
+
+
+def test_a_quoted_paragraph_after_reported_speech_goes_on_with_it() -> None:
+    text = "Kerry said that more refugees would be accepted.\n\n“That adds up to many more people.”"
+    candidate = only(text)
+    assert candidate.text == text[len("Kerry said ") :]
+    assert candidate.kind == "partial"
