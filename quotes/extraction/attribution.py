@@ -68,6 +68,8 @@ def verb_frame(
     if content is None:
         return None
     (start, end), rule = content
+    if rule == "passive":
+        source = None  # 'the dissolution of the club was announced': by no one named
     return _frame(verb.doc, cue_tokens(verb), lemma, family, source, start, end, rule, quotes)
 
 

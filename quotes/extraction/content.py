@@ -511,8 +511,31 @@ def content_of(verb, sent, source, quotes, lemma, family):
         rules.append(("trailing", lambda: _trailing_content(verb, sent, source)))
         rules.append(("lead-in", lambda: _quote_after_sentence(verb, sent, source, quotes)))
         rules.append(("parenthetical", lambda: _parenthetical(verb, sent)))
+    if family in ("speech", "written"):
+        rules.append(("passive", lambda: passive_content(verb, source)))
     for name, rule in rules:
         found = rule()
         if found is not None and found[1] > found[0]:
             return found, name
     return None
+
+
+def passive_content(verb: Token, source: Span | None) -> tuple[int, int] | None:
+    """A cue in the passive with no one named: 'the dissolution of the club was
+    announced' → 'the dissolution of the club'; 'Reagan was criticized for trading a
+    guilty man' → 'Reagan … for trading a guilty man' (the source, credited to no one)."""
+    if source is None or not any(c.dep_ == "auxpass" for c in verb.children):
+        return None
+    if any(c.dep_ == "agent" for c in verb.children):
+        return None
+    subjects = [c for c in verb.children if c.dep_ == "nsubjpass" and c.i < verb.i]
+    if not subjects or subjects[0].i != source.root.i or subjects[0].tag_ == "PRP":
+        return None
+    parts = [t for t in subjects[0].subtree]
+    parts += [
+        t
+        for c in verb.children
+        if c.i > verb.i and c.dep_ in ("prep", "xcomp", "oprd") and not is_setting(c)
+        for t in c.subtree
+    ]
+    return char_span(parts)

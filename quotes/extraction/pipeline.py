@@ -33,6 +33,7 @@ RULE_CONFIDENCE = {
     "object": 0.6,
     "nominal": 0.6,
     "poll": 0.6,
+    "passive": 0.5,
     "unattributed-quote": 0.35,
 }
 

@@ -479,3 +479,10 @@ def test_a_quoted_paragraph_after_reported_speech_goes_on_with_it() -> None:
     candidate = only(text)
     assert candidate.text == text[len("Kerry said ") :]
     assert candidate.kind == "partial"
+
+
+def test_a_passive_cue_with_no_one_named_credits_no_one() -> None:
+    candidate = only("On Thursday, the dissolution of the club was announced.")
+    assert candidate.text == "the dissolution of the club"
+    assert candidate.speaker is None
+    assert candidate.rule == "passive"
