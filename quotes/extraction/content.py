@@ -11,7 +11,8 @@ from quotes.extraction.frames import char_span, cue_family, doc_text, sentence_b
 from quotes.extraction.quotemarks import QUOTE_MARKS, Quote
 from quotes.extraction.sources import SUBJECTS
 
-# Verbs whose object is what was said: 'called it a “great meeting”', 'denied the report'.
+# Verbs whose object is what was said: 'called it a “great meeting”', 'denied the report',
+# 'declaring it “another super Tuesday”', 'branded the plan a “disaster”'.
 OBJECT_CUES = frozenset(
     [
         "call",
@@ -47,6 +48,17 @@ OBJECT_CUES = frozenset(
         "reveal",
         "report",
         "refer",
+        "declare",
+        "proclaim",
+        "label",
+        "dub",
+        "brand",
+        "term",
+        "hail",
+        "characterize",
+        "characterise",
+        "nickname",
+        "herald",
     ]
 )
 

@@ -486,3 +486,9 @@ def test_a_passive_cue_with_no_one_named_credits_no_one() -> None:
     assert candidate.text == "the dissolution of the club"
     assert candidate.speaker is None
     assert candidate.rule == "passive"
+
+
+def test_a_verb_of_naming_takes_its_object_as_what_was_said() -> None:
+    candidate = only("Clinton thanked supporters, declaring it “another super Tuesday for us.”")
+    assert candidate.text == "it “another super Tuesday for us.”"
+    assert candidate.speaker.name == "Clinton"
