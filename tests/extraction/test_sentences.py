@@ -492,3 +492,9 @@ def test_a_verb_of_naming_takes_its_object_as_what_was_said() -> None:
     candidate = only("Clinton thanked supporters, declaring it “another super Tuesday for us.”")
     assert candidate.text == "it “another super Tuesday for us.”"
     assert candidate.speaker.name == "Clinton"
+
+
+def test_a_passive_belief_with_no_one_named_is_an_attribution() -> None:
+    candidate = only("Most state laws were thought to be safe from challenge.")
+    assert candidate.text == "Most state laws were thought to be safe from challenge"
+    assert candidate.speaker is None
