@@ -3,8 +3,11 @@ paragraph, or the paragraph after), or credited to the name beside them."""
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span
 
+from quotes.extraction import lexicon
 from quotes.extraction.frames import Frame, doc_text
 from quotes.extraction.quotemarks import QUOTE_MARKS, Quote
 
@@ -93,6 +96,9 @@ def continue_quotes(text: str, frames: list[Frame], quotes: list[Quote]) -> None
             for f in frames
             if not f.quotes
             and f.family in ("speech", "written")
+            # Not a remark inside another's source: '…,” said Bob Mulholland, who has
+            # accused Sanders supporters of harassing his peers. “…”' goes on with said.
+            and f.head.dep_ != "relcl"
             and f.end <= quote.start
             and text[f.end : quote.start].strip(" .") == ""
         ]
@@ -130,7 +136,9 @@ def continue_over_paragraphs(text: str, frames: list[Frame], quotes: list[Quote]
     whose attributed quote it goes on with, continues that candidate: '“…,” Miller
     said.\n\n“And when it comes to the sovereign assets, …”' is one candidate over both
     (the annotators mostly count it as one attribution; a candidate of its own for the
-    second paragraph was right only about half the time on the train split)."""
+    second paragraph was right only about half the time on the train split). So does one
+    after reported speech: 'Kerry said that 100,000 would be accepted.\n\n“That adds up
+    to 185,000 over two years.”'."""
     for quote in quotes:
         if not (quote.closed and _starts_paragraph_at(text, quote.start)):
             continue
@@ -139,7 +147,12 @@ def continue_over_paragraphs(text: str, frames: list[Frame], quotes: list[Quote]
         if any(f.start < quote.end and f.end > quote.start for f in frames):
             continue
         previous = text.rfind("\n", 0, quote.start - 1)
-        before = [f for f in frames if f.quotes and previous - 400 < f.end <= quote.start]
+        before = [
+            f
+            for f in frames
+            if (f.quotes or f.family in ("speech", "written"))
+            and previous - 400 < f.end <= quote.start
+        ]
         if not before:
             continue
         model = max(before, key=lambda f: f.end)
@@ -160,3 +173,46 @@ def _starts_paragraph_at(text: str, i: int) -> bool:
 
 def _paragraphs_between(text: str, start: int, end: int) -> int:
     return len([p for p in text[start:end].split("\n") if p.strip()]) - 1
+
+
+# '“…” ― Krystal Correa' / '“…”\n\n- Bernie Sanders.': a quote credited by a dash and a
+# name closing its paragraph (or standing alone in the next), as under an epigraph.
+_DASH_CREDIT = re.compile(
+    r"[ \t\u00a0]*\n?[ \t\u00a0]*\n?[ \t\u00a0]*(?:[―—–]|--?)[ \t\u00a0]*"
+    r"(?P<name>[A-Z][\w.'’-]*(?:[ \t\u00a0]+(?:[A-Z][\w.'’-]*|of|de|la|van|von)){0,5})"
+    r"(?P<tail>[^\n“”\"]{0,80}?)[ \t\u00a0.]*(?=\n|$)"
+)
+
+
+def dash_credits(doc: Doc, frames: list[Frame], quotes: list[Quote]) -> list[Frame]:
+    """A quote opening its paragraph and credited by a dash and a name after it, with
+    nothing else between: '“We can build a better city.” ― Ana Ruiz' → Ana Ruiz's. The
+    name may be followed by a short description ('― Ana Ruiz, a nurse in Tucson'), not by
+    another clause; a news agency's credit ('- Reuters.') names no speaker."""
+    text = doc_text(doc)
+    found = []
+    for quote in quotes:
+        if not quote.closed or quote.words(text) < 2 or not _starts_paragraph_at(text, quote.start):
+            continue
+        match = _DASH_CREDIT.match(text, quote.end)
+        if match is None or any(f.start < quote.end and f.end > quote.start for f in frames):
+            continue
+        tail = match.group("tail").strip()
+        if tail and not tail.startswith(","):
+            continue
+        name = match.group("name").rstrip(".")
+        if name.lower() in lexicon.OUTLETS or name.lower() in _AGENCIES:
+            continue
+        source = doc.char_span(
+            match.start("name"), match.start("name") + len(name), alignment_mode="expand"
+        )
+        if source is None or source.root.ent_type_ in ("DATE", "TIME", "GPE"):
+            continue
+        frame = Frame(
+            [source.root], "", "speech", source, quote.start, quote.end, "dash-credit", [quote]
+        )
+        found.append(frame)
+    return found
+
+
+_AGENCIES = frozenset(["reuters", "ap", "afp", "associated press", "upi", "getty", "getty images"])

@@ -18,19 +18,22 @@ from quotes.extraction.quotemarks import QUOTE_MARKS, find_quotes
 from quotes.extraction.speakers import SpeakerResolver
 from quotes.extraction.types import Candidate, Kind, Speaker, TextSpan
 
-EXTRACTOR_VERSION = "1.2"
+EXTRACTOR_VERSION = "1.3"
 _WORDS = re.compile(r"[^\W_]+")
 # How sure each content rule is, before the speaker is taken into account.
 RULE_CONFIDENCE = {
     "clause": 0.85,
     "according": 0.85,
     "adjacent-quote": 0.8,
+    "interrupted": 0.8,
+    "dash-credit": 0.75,
     "colon": 0.75,
     "parenthetical": 0.7,
+    "quoted-complement": 0.65,
     "object": 0.6,
-    "floating": 0.6,
     "nominal": 0.6,
     "poll": 0.6,
+    "passive": 0.5,
     "unattributed-quote": 0.35,
 }
 

@@ -14,7 +14,7 @@ RELATIVE_PRONOUNS = frozenset(["who", "which", "that", "whom", "whose"])
 
 
 # Children of a source's head that are not part of how the source is named.
-NOT_THE_NAME = ("relcl", "acl", "punct", "cc", "advcl", "prep_by")
+NOT_THE_NAME = ("relcl", "acl", "punct", "cc", "advcl")
 
 
 def noun_phrase(head: Token) -> Span:

@@ -383,3 +383,118 @@ def test_a_paragraph_ending_in_a_colon_stops_the_quote_going_on() -> None:
     )
     first = run(text)[0]
     assert first.text == "“We are ready,”"
+
+
+def test_a_quote_credited_by_a_dash_and_a_name_is_that_persons() -> None:
+    text = (
+        "Readers wrote in.\n\n“We can still build a better city for everyone.” ― Ana Ruiz\n"
+        "“I worry about my children.” ― Carlos Diaz, a nurse in Tucson."
+    )
+    first, second = run(text)
+    assert first.text == "“We can still build a better city for everyone.”"
+    assert first.speaker.name == "Ana Ruiz"
+    assert first.kind == "direct"
+    assert second.speaker.name == "Carlos Diaz"
+
+
+def test_a_dash_credit_in_the_next_paragraph_names_the_speaker() -> None:
+    candidate = only("“Taxes are far too high in this state.”\n\n- Maria Lopez.")
+    assert candidate.speaker.name == "Maria Lopez"
+    assert candidate.rule == "dash-credit"
+
+
+def test_a_news_agency_credit_after_a_quote_names_no_speaker() -> None:
+    assert run("“Taxes are far too high.”\n\n- Reuters.") == []
+
+
+def test_a_gerund_clause_after_said_is_what_was_said() -> None:
+    candidate = only("Tester said having Trump at the top of the ticket puts senators at risk.")
+    assert candidate.text == "having Trump at the top of the ticket puts senators at risk"
+    assert candidate.speaker.name == "Tester"
+
+
+def test_a_cue_set_off_by_commas_credits_both_sides_of_the_sentence() -> None:
+    text = (
+        "Rather than seeing the tax burden rise further, said Marcia Smith, a vice president,"
+        " Teck wants the gap narrowed."
+    )
+    candidate = only(text)
+    assert candidate.text == text.rstrip(".") + "."
+    assert candidate.speaker.name == "Marcia Smith"
+
+
+def test_an_attribution_between_commas_credits_the_whole_sentence() -> None:
+    text = "In contrast, Berkman said, there seem to be more voters “who think he will lose.”"
+    candidate = only(text)
+    assert candidate.text == text
+    assert candidate.rule == "interrupted"
+    assert candidate.kind == "partial"
+
+
+def test_an_attribution_between_commas_followed_by_another_cue_keeps_its_quote() -> None:
+    first, second = run("“We will win,” he said, adding that the polls were wrong.")
+    assert first.text == "“We will win,”"
+    assert second.text == "that the polls were wrong."
+
+
+def test_a_learned_cue_inside_reported_speech_is_part_of_it() -> None:
+    candidate = only("Greene said that the Fed wants to stay out of the way this year.")
+    assert candidate.text == "that the Fed wants to stay out of the way this year."
+
+
+def test_a_cues_object_inside_reported_speech_is_part_of_it() -> None:
+    candidate = only("Smith said Trump called the deal a disaster for workers.")
+    assert candidate.text == "Trump called the deal a disaster for workers."
+    assert candidate.speaker.name == "Smith"
+
+
+def test_a_quote_as_what_a_verb_names_its_object_is_an_attribution() -> None:
+    candidate = only("Reid has gone after Trump as a “spoiled brat.”")
+    assert candidate.text == "after Trump as a “spoiled brat.”"
+    assert candidate.speaker.name == "Reid"
+    assert candidate.rule == "quoted-complement"
+
+
+def test_accused_of_a_gerund_is_what_was_said() -> None:
+    candidate = only("He accused Clinton of being too cozy with Wall Street.")
+    assert candidate.text == "Clinton of being too cozy with Wall Street"
+    assert candidate.speaker.mention.text == "He"
+
+
+def test_interview_labels_of_one_letter_credit_the_answer() -> None:
+    first, second = run("Q: How did things go for you after that?\n\nA: Nobody called for weeks.")
+    assert first.text == "How did things go for you after that?"
+    assert first.rule == second.rule == "label"
+    assert second.text == "Nobody called for weeks."
+
+
+def test_a_remark_reported_inside_a_labels_words_keeps_the_label() -> None:
+    candidates = run("SMITH: This is a man who said he would never run a negative ad.")
+    assert [c.rule for c in candidates] == ["label", "clause"]
+    assert candidates[0].speaker.name.lower() == "smith"
+
+
+def test_a_quoted_paragraph_after_reported_speech_goes_on_with_it() -> None:
+    text = "Kerry said that more refugees would be accepted.\n\n“That adds up to many more people.”"
+    candidate = only(text)
+    assert candidate.text == text[len("Kerry said ") :]
+    assert candidate.kind == "partial"
+
+
+def test_a_passive_cue_with_no_one_named_credits_no_one() -> None:
+    candidate = only("On Thursday, the dissolution of the club was announced.")
+    assert candidate.text == "the dissolution of the club"
+    assert candidate.speaker is None
+    assert candidate.rule == "passive"
+
+
+def test_a_verb_of_naming_takes_its_object_as_what_was_said() -> None:
+    candidate = only("Clinton thanked supporters, declaring it “another super Tuesday for us.”")
+    assert candidate.text == "it “another super Tuesday for us.”"
+    assert candidate.speaker.name == "Clinton"
+
+
+def test_a_passive_belief_with_no_one_named_is_an_attribution() -> None:
+    candidate = only("Most state laws were thought to be safe from challenge.")
+    assert candidate.text == "Most state laws were thought to be safe from challenge"
+    assert candidate.speaker is None
