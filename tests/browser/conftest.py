@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.servers.basehttp import WSGIServer
 from playwright.sync_api import Browser, BrowserContext, Page
+from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -80,6 +82,37 @@ def base_url() -> None:
     # Replaces pytest-playwright 0.10's own (a method on a plugin class, which pytest 9
     # deprecates with a warning, an error here): pages are opened by full URL.
     return None
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server's WSGI server without a thread per request (Django then answers
+    `Connection: close`, so a browser's other connections are not held up)."""
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """pytest-django's live_server, answering one request at a time on SQLite. There its
+    request threads share the test database's one in-memory connection, and two at once
+    deadlock: one inside a query holds SQLite's lock while its progress handler (the
+    statement timeout, quotes/timeouts.py) waits for the interpreter's, which the other
+    holds while waiting for SQLite's (a page and its htmx counts, loaded together). On
+    PostgreSQL each request thread has its own connection, and threads stay."""
+    from django.db import connection
+
+    address = (
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address, start=False)
+    if connection.vendor == "sqlite":
+        server.thread.server_class = OneRequestAtATime
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
