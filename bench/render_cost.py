@@ -31,14 +31,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import run  # noqa: E402  (bench/run.py: the suite and its parameters)
 
-PACKAGES = ("rest_framework", "django_filters", "drf_spectacular", "psycopg", "django", "quotes")
-
 
 def package_of(filename: str) -> str:
-    """The package a profiled function belongs to; the standard library's as 'python'."""
-    for package in PACKAGES:
-        if f"/{package}/" in filename:
-            return package
+    """The installed package a profiled function belongs to (the folder under
+    site-packages), the project's own, or the standard library and builtins."""
+    _, installed, inside = filename.partition("site-packages/")
+    if installed:
+        return inside.split("/")[0]
+    if f"{ROOT}/quotes/" in filename:
+        return "quotes"
     return "python (standard library, builtins)"
 
 
